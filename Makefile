@@ -1,0 +1,40 @@
+# The two commands of the README:
+#   make docs   build the documentation site (runs every lesson)   -> docs/_build/html
+#   make test   build the site, then run the whole test suite (what CI runs)
+# Each creates a virtual environment in .venv and installs what it needs the first time.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export MPLBACKEND := Agg
+
+.PHONY: docs test pytest lessons gradcheck bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,torch,docs]"
+	touch $(STAMP)
+
+docs: $(STAMP)
+	$(PY) -m sphinx -W -b html docs docs/_build/html
+	@echo "Built the site: docs/_build/html/index.html"
+
+test: docs pytest
+
+pytest: $(STAMP)
+	$(PY) -m pytest -q
+
+lessons: $(STAMP)
+	$(PY) lessons/run_all.py
+
+gradcheck: $(STAMP)
+	$(PY) -m minigrad.gradcheck
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) bench/run.py
+
+clean:
+	rm -rf docs/_build docs/auto_lessons

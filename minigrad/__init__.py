@@ -1,0 +1,26 @@
+"""minigrad: learning rates, optimizers and schedules, built from scratch on numpy.
+
+The public API mirrors PyTorch's, so code written for ``torch`` ports by swapping the
+import::
+
+    import minigrad
+    x = minigrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    loss = (x ** 2).sum()
+    loss.backward()
+    x.grad                      # array([2., 4., 6.], dtype=float32)
+"""
+
+from minigrad.tensor import Tensor, is_grad_enabled, no_grad
+from minigrad.creation import ones, randn, tensor, zeros
+from minigrad.random import manual_seed
+from minigrad.ops import (exp, log, log_softmax, matmul, mean, relu, sigmoid, softmax,
+                          tanh)
+from minigrad.gradcheck import GradcheckError, gradcheck, numerical_grad
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "tensor", "zeros", "ones", "randn", "no_grad", "is_grad_enabled",
+    "manual_seed", "gradcheck", "numerical_grad", "GradcheckError",
+    "exp", "log", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "matmul", "mean",
+]

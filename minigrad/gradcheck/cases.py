@@ -1,0 +1,134 @@
+"""The table of ops: one row per op (and option), used by the tests and the command.
+
+Each :class:`OpCase` names an op, calls it on Tensors, gives numpy's answer for the same
+inputs, and lists the input shapes to try (broadcasting pairs included). Adding an op to
+this table adds its forward test, its finite-difference gradient test and its line in
+``python -m minigrad.gradcheck``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+import minigrad.ops as ops
+
+# Broadcasting pairs every binary op is tried on.
+BROADCAST_PAIRS = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)),
+                   ((2, 1, 4), (3, 4)), ((), (3,)), ((4,), (3, 4))]
+
+
+@dataclass(frozen=True)
+class OpCase:
+    """One op to test.
+
+    Attributes
+    ----------
+    name : str
+        How the op shows in test ids and the gradcheck table.
+    fn : callable
+        Calls the minigrad op on Tensors.
+    reference : callable
+        The same computation in numpy, on arrays.
+    shapes : list of tuples of shapes
+        Input shapes to try, one tuple per trial.
+    domain : str
+        Where inputs are drawn: ``"any"`` (normal), ``"positive"`` (log, pow bases),
+        ``"nonzero"`` (|x| ≥ 0.5: divisors, and kinks such as relu at 0 avoided),
+        ``"distinct"`` (a permutation of well-separated values, so max has no ties).
+    """
+
+    name: str
+    fn: Callable
+    reference: Callable
+    shapes: list
+    domain: str = "any"
+    domains: tuple = field(default=())  # per-input override of ``domain``
+
+    def make_inputs(self, shapes: tuple, rng: np.random.Generator) -> list:
+        """float64 inputs of the given shapes, drawn from this op's domain."""
+        domains = self.domains or (self.domain,) * len(shapes)
+        return [draw(shape, domain, rng) for shape, domain in zip(shapes, domains)]
+
+
+def draw(shape: tuple, domain: str, rng: np.random.Generator) -> np.ndarray:
+    """Random float64 values of ``shape`` from one of the domains of :class:`OpCase`."""
+    if domain == "positive":
+        return rng.uniform(0.5, 2.0, size=shape)
+    if domain == "nonzero":
+        return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.5, 2.0, size=shape)
+    if domain == "distinct":
+        n = int(np.prod(shape))
+        return (rng.permutation(n) * 0.1 + rng.uniform(0, 0.01, size=n)).reshape(shape)
+    return rng.standard_normal(shape)
+
+
+def _binary(name, op, reference, domains=("any", "any"), pairs=BROADCAST_PAIRS):
+    return OpCase(name, op, reference, pairs, domains=domains)
+
+
+def _softmax_ref(x, axis):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+LABELS = np.array([1, 0, 3, 3, 2])  # a repeated class: np.add.at must add, not overwrite
+
+OP_CASES = [
+    _binary("add", ops.add, np.add),
+    _binary("sub", ops.sub, np.subtract),
+    _binary("mul", ops.mul, np.multiply),
+    _binary("div", ops.div, np.divide, domains=("any", "nonzero")),
+    _binary("pow", ops.pow, np.power, domains=("positive", "any")),
+    OpCase("pow(x, 3)", lambda x: x ** 3, lambda x: x ** 3, [((3, 4),), ((5,),)]),
+    OpCase("pow(x, 0.5)", lambda x: x ** 0.5, np.sqrt, [((3, 4),)], domain="positive"),
+    OpCase("rpow(2, x)", lambda x: 2 ** x, lambda x: 2 ** x, [((3, 4),)]),
+    OpCase("rsub(1, x)", lambda x: 1 - x, lambda x: 1 - x, [((3, 4),)]),
+    OpCase("rdiv(1, x)", lambda x: 1 / x, lambda x: 1 / x, [((3, 4),)], domain="nonzero"),
+    OpCase("neg", ops.neg, np.negative, [((3, 4),), ((),)]),
+    OpCase("matmul", ops.matmul, np.matmul,
+           [((3, 4), (4, 5)), ((4,), (4, 5)), ((3, 4), (4,)), ((4,), (4,)),
+            ((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4), (5, 4, 2))]),
+    OpCase("sum", ops.sum, np.sum, [((3, 4),), ((2, 3, 4),), ((),)]),
+    OpCase("sum(axis=1)", lambda x: ops.sum(x, axis=1), lambda x: x.sum(axis=1),
+           [((3, 4),), ((2, 3, 4),)]),
+    OpCase("sum(axis=(0, 2), keepdims)", lambda x: ops.sum(x, (0, 2), True),
+           lambda x: x.sum(axis=(0, 2), keepdims=True), [((2, 3, 4),)]),
+    OpCase("mean", ops.mean, np.mean, [((3, 4),), ((2, 3, 4),)]),
+    OpCase("mean(axis=0)", lambda x: ops.mean(x, axis=0), lambda x: x.mean(axis=0),
+           [((3, 4),), ((2, 3, 4),)]),
+    OpCase("mean(axis=-1, keepdims)", lambda x: ops.mean(x, -1, True),
+           lambda x: x.mean(axis=-1, keepdims=True), [((3, 4),)]),
+    OpCase("max", ops.max, np.max, [((3, 4),), ((5,),)], domain="distinct"),
+    OpCase("max(axis=1)", lambda x: ops.max(x, axis=1), lambda x: x.max(axis=1),
+           [((3, 4),), ((2, 3, 4),)], domain="distinct"),
+    OpCase("max(axis=0, keepdims)", lambda x: ops.max(x, 0, True),
+           lambda x: x.max(axis=0, keepdims=True), [((3, 4),)], domain="distinct"),
+    OpCase("reshape", lambda x: ops.reshape(x, (2, -1)), lambda x: x.reshape(2, -1),
+           [((3, 4),), ((2, 3, 2),)]),
+    OpCase("transpose(0, 2)", lambda x: ops.transpose(x, 0, 2),
+           lambda x: np.swapaxes(x, 0, 2), [((2, 3, 4),)]),
+    OpCase(".T", lambda x: x.T, lambda x: x.T, [((3, 4),), ((2, 3, 4),)]),
+    OpCase("getitem[int]", lambda x: x[1], lambda x: x[1], [((3, 4),)]),
+    OpCase("getitem[slice]", lambda x: x[:, 1:3], lambda x: x[:, 1:3], [((3, 4),)]),
+    OpCase("getitem[int array]", lambda x: x[np.array([0, 2, 0])],
+           lambda x: x[np.array([0, 2, 0])], [((3, 4),)]),
+    OpCase("getitem[mask]", lambda x: x[x.data > 0], lambda x: x[x > 0], [((3, 4),)],
+           domain="nonzero"),
+    OpCase("getitem[rows, labels]", lambda x: x[np.arange(5), LABELS],
+           lambda x: x[np.arange(5), LABELS], [((5, 4),)]),
+    OpCase("exp", ops.exp, np.exp, [((3, 4),)]),
+    OpCase("log", ops.log, np.log, [((3, 4),)], domain="positive"),
+    OpCase("relu", ops.relu, lambda x: np.maximum(x, 0), [((3, 4),)], domain="nonzero"),
+    OpCase("tanh", ops.tanh, np.tanh, [((3, 4),)]),
+    OpCase("sigmoid", ops.sigmoid, lambda x: 1 / (1 + np.exp(-x)), [((3, 4),)]),
+    OpCase("softmax", ops.softmax, lambda x: _softmax_ref(x, -1), [((3, 4),), ((5,),)]),
+    OpCase("softmax(axis=0)", lambda x: ops.softmax(x, 0), lambda x: _softmax_ref(x, 0),
+           [((3, 4),)]),
+    OpCase("log_softmax", ops.log_softmax, lambda x: np.log(_softmax_ref(x, -1)),
+           [((3, 4),), ((2, 3, 5),)]),
+    OpCase("log_softmax(axis=0)", lambda x: ops.log_softmax(x, 0),
+           lambda x: np.log(_softmax_ref(x, 0)), [((3, 4),)]),
+]

@@ -1,0 +1,85 @@
+"""The checker itself: it passes right gradients and catches wrong ones."""
+
+import numpy as np
+import pytest
+
+import minigrad
+from minigrad import GradcheckError, Tensor, gradcheck, numerical_grad
+from minigrad.gradcheck.__main__ import main
+
+
+def _off_by(fraction):
+    """x² whose backward is wrong by ``fraction`` (e.g. 0.0005 = 0.05%)."""
+    def fn(x):
+        out = x * x
+        def wrong(g):
+            return (g * 2 * x.data * (1 + fraction),)
+        return Tensor._make(out.data, (x,), wrong, "wrong_square")
+    return fn
+
+
+def test_numerical_grad_of_a_known_function():
+    x = minigrad.tensor(np.array([1.0, -2.0, 3.0]))
+    (grad,) = numerical_grad(lambda t: (t ** 3).sum(), [x])
+    np.testing.assert_allclose(grad, 3 * x.data ** 2, rtol=1e-8)
+
+
+def test_numerical_grad_leaves_inputs_untouched():
+    x = minigrad.tensor(np.array([1.0, 2.0]))
+    numerical_grad(lambda t: (t * t).sum(), [x])
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+
+
+def test_catches_a_gradient_off_by_five_hundredths_of_a_percent():
+    x = minigrad.tensor(np.array([1.5, -2.0, 3.0]), requires_grad=True)
+    assert gradcheck(_off_by(0.0), [x])
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda t: _off_by(0.0005)(t).sum(), [x], atol=0, rtol=1e-4)
+    message = str(info.value)
+    assert "input 0" in message and "index (2,)" in message
+    assert "numerical 6" in message and "analytical 6.003" in message
+
+
+def test_default_tolerances_catch_a_visible_error():
+    x = minigrad.tensor(np.array([1.5, -2.0, 3.0]), requires_grad=True)
+    with pytest.raises(GradcheckError, match="numerical"):
+        gradcheck(_off_by(0.01), [x])
+
+
+def test_fast_mode_catches_the_error_too():
+    x = minigrad.tensor(np.random.default_rng(0).uniform(1, 2, 5000), requires_grad=True)
+    assert gradcheck(lambda t: (t * t).sum(), [x])  # large: fast mode by default
+    with pytest.raises(GradcheckError, match="random direction"):
+        gradcheck(lambda t: _off_by(0.0005)(t).sum(), [x], atol=0, rtol=1e-4, fast=True)
+
+
+def test_non_scalar_output_is_checked_through_random_weights():
+    x = minigrad.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    assert gradcheck(lambda t: t * t, [x])
+    with pytest.raises(GradcheckError):
+        gradcheck(_off_by(0.01), [x])
+
+
+def test_constants_are_not_checked_and_second_input_is_named():
+    a = minigrad.tensor(np.array([1.0, 2.0]))
+    b = minigrad.tensor(np.array([3.0, 4.0]), requires_grad=True)
+    assert gradcheck(lambda p, q: (p * q).sum(), [a, b])
+    with pytest.raises(GradcheckError, match="input 1"):
+        gradcheck(lambda p, q: (p * _off_by(0.01)(q)).sum(), [a, b])
+
+
+def test_float32_inputs_warn():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="float32"):
+        gradcheck(lambda t: (t * t).sum(), [x])
+
+
+def test_nothing_to_check_is_an_error():
+    with pytest.raises(ValueError, match="requires_grad"):
+        gradcheck(lambda t: t.sum(), [minigrad.tensor(np.ones(2))])
+
+
+def test_command_prints_a_table_and_passes(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "matmul" in out and "log_softmax" in out and "FAIL" not in out
