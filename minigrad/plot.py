@@ -1,0 +1,108 @@
+"""The few plot helpers the lessons share, so every figure reads the same way.
+
+matplotlib is imported inside each function, so importing minigrad never needs it.
+Each helper draws on ``ax`` (a new figure when omitted) and returns the Axes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import numpy as np
+
+
+def _axes(ax, figsize=(6.4, 4.0)):
+    import matplotlib.pyplot as plt
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def curves(series: Mapping[str, np.ndarray], ax=None, xlabel: str = "step",
+           ylabel: str = "loss", title: str | None = None, logy: bool = False,
+           logx: bool = False, x=None):
+    """Line plot of several named series against the step (or ``x``).
+
+    Non-finite values (a run that diverged) are not drawn past the last finite one, and
+    the legend marks such a run "(diverged)".
+    """
+    ax = _axes(ax)
+    for label, values in series.items():
+        values = np.asarray(values, dtype=float)
+        finite = np.isfinite(values)
+        xs = np.arange(len(values)) if x is None else np.asarray(x)
+        if not finite.all():
+            label = f"{label} (diverged)"
+        ax.plot(xs[finite], values[finite], label=label)
+    if logy:
+        ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if len(series) > 1:
+        ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def schedules(lrs: Mapping[str, np.ndarray], ax=None, title: str | None = None,
+              logy: bool = False):
+    """η(t) for several schedules on one axis."""
+    return curves(lrs, ax=ax, xlabel="step t", ylabel="learning rate η", title=title,
+                  logy=logy)
+
+
+def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
+                   xlim=(-5.5, 5.5), ylim=(-3, 3), title: str | None = None,
+                   levels: int = 20):
+    """Contours of a 2-D function with optimizer paths drawn over them.
+
+    ``f`` takes a Tensor of shape (..., 2) — e.g. :func:`minigrad.toy.bowl` — and each
+    trace is an array of iterates of shape (T + 1, 2), e.g. from :func:`minigrad.toy.trace`.
+    Points outside the window are clipped, so a diverging path still shows its start.
+    """
+    from minigrad.tensor import Tensor
+
+    ax = _axes(ax)
+    x1, x2 = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
+    grid = Tensor(np.stack([x1, x2], axis=-1))
+    ax.contour(x1, x2, f(grid).data, levels=levels, colors="0.75", linewidths=0.7)
+    for label, path in traces.items():
+        path = np.asarray(path, dtype=float)
+        inside = np.all(np.isfinite(path), axis=1) & (np.abs(path[:, 0]) < 1e6)
+        shown = path[inside]
+        ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, label=label)
+    ax.plot(0, 0, "k*", markersize=10)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("θ₁")
+    ax.set_ylabel("θ₂")
+    if title:
+        ax.set_title(title)
+    if traces:
+        ax.legend(fontsize="small", loc="upper right")
+    return ax
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, ax=None,
+                     title: str | None = None):
+    """Counts of (true class, predicted class), with the numbers written in the cells."""
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    ax = _axes(ax, figsize=(5, 4.5))
+    ax.imshow(counts, cmap="Blues")
+    for i in range(n_classes):
+        for j in range(n_classes):
+            if counts[i, j]:
+                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=7,
+                        color="white" if counts[i, j] > counts.max() / 2 else "black")
+    ax.set_xticks(range(n_classes))
+    ax.set_yticks(range(n_classes))
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    if title:
+        ax.set_title(title)
+    return ax
