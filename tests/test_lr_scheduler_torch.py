@@ -1,0 +1,242 @@
+"""Schedulers against PyTorch: the same learning rates (and momenta), step for step.
+
+Each case builds the scheduler on a minigrad optimizer and the same scheduler on a
+torch optimizer, both with two parameter groups (initial rates 0.1 and 0.05), steps
+both 120 times and compares every group's rate, momentum / β₁ and ``last_epoch``
+after every step. Skipped when PyTorch is not installed.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from minigrad import optim  # noqa: E402
+from minigrad.optim import lr_scheduler  # noqa: E402
+
+STEPS = 120
+
+# torch warns when its scheduler steps before its optimizer ever did; irrelevant here
+pytestmark = pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step")
+
+
+class Param:
+    def __init__(self, data):
+        self.data = np.array(data, dtype=np.float64)
+        self.grad = None
+
+
+def make_optimizers(opt_name="SGD"):
+    kwargs = {"SGD": dict(momentum=0.9), "Adam": {}, "RMSprop": dict(momentum=0.5),
+              "Adagrad": {}}[opt_name]
+    ours = getattr(optim, opt_name)([{"params": [Param(np.zeros(2))], "lr": 0.1},
+                                     {"params": [Param(np.zeros(3))], "lr": 0.05}], **kwargs)
+    theirs = getattr(torch.optim, opt_name)(
+        [{"params": [torch.zeros(2, requires_grad=True)], "lr": 0.1},
+         {"params": [torch.zeros(3, requires_grad=True)], "lr": 0.05}], **kwargs)
+    return ours, theirs
+
+
+def build(module, optimizer, name, kwargs):
+    """Build scheduler ``name`` from ``module``; nested specs build SequentialLR's list."""
+    kwargs = dict(kwargs)
+    if "schedulers" in kwargs:
+        kwargs["schedulers"] = [build(module, optimizer, n, k) for n, k in kwargs["schedulers"]]
+    return getattr(module, name)(optimizer, **kwargs)
+
+
+def momenta(optimizer):
+    return [g["betas"][0] if "betas" in g else g.get("momentum") for g in optimizer.param_groups]
+
+
+def assert_same_schedule(name, kwargs, opt_name="SGD", metrics=None, steps=STEPS):
+    opt, topt = make_optimizers(opt_name)
+    ours = build(lr_scheduler, opt, name, kwargs)
+    theirs = build(torch.optim.lr_scheduler, topt, name, kwargs)
+    for t in range(steps + 1):
+        if t > 0:
+            opt.step()          # no gradients: nothing moves, but the order is the usual one
+            topt.step()
+            if metrics is None:
+                ours.step()
+                theirs.step()
+            else:
+                ours.step(metrics[t - 1])
+                theirs.step(metrics[t - 1])
+        where = f"{name}{kwargs} at step {t}"
+        np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-12,
+                                   atol=0, err_msg=where)
+        np.testing.assert_allclose([g["lr"] for g in opt.param_groups],
+                                   [g["lr"] for g in topt.param_groups], rtol=1e-12,
+                                   err_msg=where)
+        np.testing.assert_allclose(momenta(opt), momenta(topt), rtol=1e-12, err_msg=where)
+        assert ours.last_epoch == theirs.last_epoch, where
+    if hasattr(theirs, "base_lrs"):
+        np.testing.assert_allclose(ours.base_lrs, theirs.base_lrs, rtol=1e-15)
+    for g_ours, g_theirs in zip(opt.param_groups, topt.param_groups):
+        for key in ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"):
+            assert (key in g_ours) == (key in g_theirs), key
+            if key in g_ours:
+                assert g_ours[key] == pytest.approx(g_theirs[key], rel=1e-15)
+
+
+def decay(epoch):
+    return 0.96 ** epoch
+
+
+def warmup(epoch):
+    return min(1.0, (epoch + 1) / 10)
+
+
+CASES = [
+    ("LambdaLR", dict(lr_lambda=decay)),
+    ("LambdaLR", dict(lr_lambda=[decay, warmup])),
+    ("StepLR", dict(step_size=7)),
+    ("StepLR", dict(step_size=10, gamma=0.5)),
+    ("MultiStepLR", dict(milestones=[10, 30, 30, 80], gamma=0.3)),
+    ("MultiStepLR", dict(milestones=[50, 5])),
+    ("ExponentialLR", dict(gamma=0.97)),
+    ("CosineAnnealingLR", dict(T_max=100)),
+    ("CosineAnnealingLR", dict(T_max=30, eta_min=0.001)),     # and back up, twice
+    ("LinearLR", {}),
+    ("LinearLR", dict(start_factor=0.1, total_iters=20)),
+    ("LinearLR", dict(start_factor=1.0, end_factor=0.0, total_iters=50)),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=STEPS)),
+    ("OneCycleLR", dict(max_lr=[1.0, 0.5], total_steps=STEPS + 5, anneal_strategy="linear")),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=STEPS, three_phase=True)),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=STEPS, three_phase=True,
+                        anneal_strategy="linear", pct_start=0.4)),
+    ("OneCycleLR", dict(max_lr=0.3, epochs=12, steps_per_epoch=10, pct_start=0.25,
+                        div_factor=10.0, final_div_factor=100.0, base_momentum=0.8,
+                        max_momentum=[0.99, 0.9])),
+    ("OneCycleLR", dict(max_lr=0.3, total_steps=STEPS, cycle_momentum=False)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=10)),
+    ("CyclicLR", dict(base_lr=[0.01, 0.02], max_lr=[0.1, 0.3], step_size_up=8,
+                      step_size_down=17, mode="triangular2")),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=6, mode="exp_range",
+                      gamma=0.98, base_momentum=0.7, max_momentum=0.95)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=9,
+                      scale_fn=lambda x: 1 / (1 + 0.1 * x), scale_mode="iterations")),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=9,
+                      scale_fn=lambda c: 0.8 ** c, scale_mode="cycle", cycle_momentum=False)),
+    ("SequentialLR", dict(schedulers=[("LinearLR", dict(start_factor=0.1, total_iters=10)),
+                                      ("CosineAnnealingLR", dict(T_max=110))],
+                          milestones=[10])),
+    ("SequentialLR", dict(schedulers=[("StepLR", dict(step_size=5, gamma=0.5)),
+                                      ("ExponentialLR", dict(gamma=0.9)),
+                                      ("LambdaLR", dict(lr_lambda=warmup))],
+                          milestones=[20, 50])),
+    ("SequentialLR", dict(schedulers=[("ExponentialLR", dict(gamma=0.9)),
+                                      ("MultiStepLR", dict(milestones=[5, 10]))],
+                          milestones=[3])),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
+def test_matches_torch_for_120_steps(name, kwargs):
+    assert_same_schedule(name, kwargs)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("OneCycleLR", dict(max_lr=0.01, total_steps=STEPS)),
+    ("CyclicLR", dict(base_lr=0.001, max_lr=0.01, step_size_up=10, mode="triangular2")),
+])
+def test_momentum_cycling_uses_beta1_of_adam(name, kwargs):
+    assert_same_schedule(name, kwargs, opt_name="Adam")
+
+
+def test_cyclic_momentum_on_rmsprop():
+    assert_same_schedule("CyclicLR", dict(base_lr=0.001, max_lr=0.01, step_size_up=5),
+                         opt_name="RMSprop")
+
+
+def test_cycle_momentum_needs_momentum_like_torch():
+    opt, topt = make_optimizers("Adagrad")
+    with pytest.raises(ValueError, match="momentum or beta1"):
+        lr_scheduler.CyclicLR(opt, 0.01, 0.1)
+    with pytest.raises(ValueError, match="momentum or beta1"):
+        torch.optim.lr_scheduler.CyclicLR(topt, 0.01, 0.1)
+
+
+def test_one_cycle_allows_exactly_one_extra_step_like_torch():
+    for module, opt in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+        for _ in range(10):
+            sched.step()
+        with pytest.raises(ValueError, match="Tried to step 11 times"):
+            sched.step()
+
+
+# --------------------------------------------------------------- ReduceLROnPlateau
+def plateau_losses(n=STEPS):
+    """Falls, stalls, wiggles, rises, falls again: every branch of ReduceLROnPlateau."""
+    t = np.arange(n)
+    loss = 1.0 / (1 + 0.05 * t) + 0.01 * np.sin(1.7 * t)
+    loss[30:45] = loss[30]                      # an exact plateau
+    loss[60:70] += np.linspace(0, 0.2, 10)      # a bump
+    loss[90:] *= 0.5                            # a sudden improvement
+    return [float(x) for x in loss]
+
+
+PLATEAU_CASES = [
+    dict(),
+    dict(patience=2),
+    dict(patience=0, factor=0.5),
+    dict(patience=3, threshold=0.01),
+    dict(patience=3, threshold=0.005, threshold_mode="abs"),
+    dict(patience=2, cooldown=5),
+    dict(patience=1, cooldown=2, min_lr=0.02),
+    dict(patience=1, factor=0.5, min_lr=[0.01, 0.04]),
+    dict(patience=1, factor=0.9, eps=0.009),     # cuts smaller than eps are skipped
+]
+
+
+@pytest.mark.parametrize("kwargs", PLATEAU_CASES, ids=str)
+def test_reduce_lr_on_plateau_min_mode(kwargs):
+    assert_same_schedule("ReduceLROnPlateau", kwargs, metrics=plateau_losses())
+
+
+@pytest.mark.parametrize("kwargs", PLATEAU_CASES[:6], ids=str)
+def test_reduce_lr_on_plateau_max_mode(kwargs):
+    accuracy = [1.0 - x for x in plateau_losses()]
+    assert_same_schedule("ReduceLROnPlateau", dict(mode="max", **kwargs), metrics=accuracy)
+
+
+def test_reduce_lr_on_plateau_takes_numpy_and_zero_dim_values():
+    metrics = [np.float64(x) if i % 2 else np.array(x) for i, x in enumerate(plateau_losses())]
+    opt, _ = make_optimizers()
+    ours = lr_scheduler.ReduceLROnPlateau(opt, patience=2)
+    for m in metrics:
+        ours.step(m)
+    _, topt = make_optimizers()
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(topt, patience=2)
+    for m in plateau_losses():
+        theirs.step(m)
+    assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-15)
+    assert math.isfinite(ours.best) and ours.best == theirs.best
+
+
+# ------------------------------------------------------------------ resuming
+@pytest.mark.parametrize("name, kwargs", [CASES[i] for i in (4, 8, 11, 14, 20, 23, 24)])
+def test_state_dict_resume_matches_torch(name, kwargs):
+    """Stop at step 37, rebuild both from state_dicts, and go on to step 120."""
+    opt, topt = make_optimizers()
+    ours = build(lr_scheduler, opt, name, kwargs)
+    theirs = build(torch.optim.lr_scheduler, topt, name, kwargs)
+    for _ in range(37):
+        ours.step()
+        theirs.step()
+    opt2, topt2 = make_optimizers()
+    ours2 = build(lr_scheduler, opt2, name, kwargs)
+    theirs2 = build(torch.optim.lr_scheduler, topt2, name, kwargs)
+    ours2.load_state_dict(ours.state_dict())
+    opt2.load_state_dict(opt.state_dict())
+    theirs2.load_state_dict(theirs.state_dict())
+    topt2.load_state_dict(topt.state_dict())
+    for _ in range(STEPS - 37):
+        ours2.step()
+        theirs2.step()
+        np.testing.assert_allclose(ours2.get_last_lr(), theirs2.get_last_lr(), rtol=1e-12)
+        np.testing.assert_allclose(momenta(opt2), momenta(topt2), rtol=1e-12)
