@@ -24,3 +24,6 @@ __all__ = [
     "manual_seed", "gradcheck", "numerical_grad", "GradcheckError",
     "exp", "log", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "matmul", "mean",
 ]
+
+# The sub-packages, importable as attributes after ``import minigrad`` (as torch.nn).
+from minigrad import data, nn, optim  # noqa: E402

@@ -1,0 +1,25 @@
+"""Neural-network building blocks: modules, layers, activations, losses, initialisation.
+
+Names and behaviour follow ``torch.nn``, so a model from the articles ports by swapping
+the import::
+
+    from minigrad import nn
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    loss = nn.CrossEntropyLoss()(model(x), y)
+
+- :class:`Module`, :class:`Parameter` — parameters found from attributes; state dicts.
+- :class:`Linear`, :class:`Sequential`, :class:`MLP` — layers and containers.
+- :class:`ReLU`, :class:`Tanh`, :class:`Sigmoid` — activations.
+- :class:`MSELoss`, :class:`CrossEntropyLoss` — losses.
+- :mod:`minigrad.nn.init` — initialisation schemes; :mod:`minigrad.nn.functional` —
+  the same computations as functions.
+"""
+
+from minigrad.nn import functional, init
+from minigrad.nn.activations import ReLU, Sigmoid, Tanh
+from minigrad.nn.layers import MLP, Linear, Sequential
+from minigrad.nn.losses import CrossEntropyLoss, MSELoss
+from minigrad.nn.module import Module, Parameter
+
+__all__ = ["Module", "Parameter", "Linear", "Sequential", "MLP", "ReLU", "Tanh", "Sigmoid",
+           "MSELoss", "CrossEntropyLoss", "init", "functional"]

@@ -1,0 +1,119 @@
+r"""The layers and losses as plain functions (``torch.nn.functional``'s names).
+
+The classes in :mod:`minigrad.nn` hold parameters and settings and call these; code from
+the articles that writes ``F.cross_entropy(logits, y)`` ports by
+``import minigrad.nn.functional as F``. Every function is built from engine ops, so its
+gradient comes from their backward rules and needs no code of its own.
+"""
+
+import numpy as np
+
+from minigrad.ops import as_tensor, log_softmax, relu, sigmoid, softmax, tanh
+from minigrad.tensor import Tensor
+
+__all__ = ["linear", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
+           "cross_entropy"]
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def linear(x, weight, bias=None) -> Tensor:
+    r"""The affine map :math:`y = x W^\top + b`, with ``weight`` :math:`W` of shape
+    (out_features, in_features) as in PyTorch."""
+    x = as_tensor(x)
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not fit a weight of shape "
+                         f"{weight.shape}; the input's last dimension must be "
+                         f"in_features = {weight.shape[1]}")
+    out = x @ weight.T
+    return out if bias is None else out + bias
+
+
+def _reduce(losses: Tensor, reduction: str) -> Tensor:
+    """Average (``"mean"``), add up (``"sum"``) or keep (``"none"``) per-sample losses."""
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses
+
+
+def check_reduction(reduction: str) -> str:
+    """Return ``reduction`` if it is ``"mean"``, ``"sum"`` or ``"none"``; else raise."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}; got {reduction!r}")
+    return reduction
+
+
+def mse_loss(input, target, reduction: str = "mean") -> Tensor:
+    r"""Mean squared error, :math:`L = \frac1n \sum_i (\hat y_i - y_i)^2`.
+
+    Its gradient is :math:`\partial L / \partial \hat y_i = \frac2n (\hat y_i - y_i)`.
+
+    ``input`` and ``target`` must have the same shape. (PyTorch only warns when they
+    broadcast — a (N, 1) prediction against a (N,) target silently becomes an (N, N)
+    table of every pair — here it is an error.)
+    """
+    check_reduction(reduction)
+    input, target = as_tensor(input), as_tensor(target)
+    if input.shape != target.shape:
+        raise ValueError(
+            f"mse_loss: input has shape {input.shape} but target has shape {target.shape}; "
+            "they must match (broadcasting them would compare every prediction with "
+            "every target). Reshape one, e.g. target.reshape(input.shape)")
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def cross_entropy(input, target, reduction: str = "mean") -> Tensor:
+    r"""Cross-entropy between logits and integer class labels.
+
+    For logits :math:`z_i \in \mathbb{R}^C` of sample :math:`i` and its class
+    :math:`y_i \in \{0, …, C-1\}`,
+
+    .. math::
+
+        \ell_i = -\log \operatorname{softmax}(z_i)_{y_i}
+               = -z_{i,y_i} + \log \sum_{c=1}^{C} e^{z_{i,c}},
+
+    computed with :func:`minigrad.log_softmax`, whose log-sum-exp subtracts
+    :math:`\max_c z_{i,c}` first so no exponential overflows. The gradient that flows
+    back is :math:`\partial \ell_i / \partial z_{i,c} = \operatorname{softmax}(z_i)_c -
+    [c = y_i]`.
+
+    Parameters
+    ----------
+    input : Tensor, shape (N, C)
+        Unnormalised scores (logits), one row per sample.
+    target : array_like or Tensor of int, shape (N,)
+        The class of each sample, in ``0 … C-1``.
+    reduction : {"mean", "sum", "none"}
+        Average or add up the :math:`\ell_i`, or return them all.
+    """
+    check_reduction(reduction)
+    input = as_tensor(input)
+    labels = _check_labels(input, target)
+    log_probs = log_softmax(input, axis=1)
+    losses = -log_probs[np.arange(len(labels)), labels]
+    return _reduce(losses, reduction)
+
+
+def _check_labels(input: Tensor, target) -> np.ndarray:
+    """The targets as an int array of shape (N,) in 0…C-1, or a clear error."""
+    if input.ndim != 2:
+        raise ValueError(f"cross_entropy: input must have shape (N, C) — one row of C "
+                         f"logits per sample; got shape {input.shape}")
+    labels = np.asarray(target.data if isinstance(target, Tensor) else target)
+    n_samples, n_classes = input.shape
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: target must hold integer class indices; got dtype "
+                        f"{labels.dtype} (class probabilities are not supported; convert "
+                        "labels with .astype(np.int64))")
+    if labels.shape != (n_samples,):
+        raise ValueError(f"cross_entropy: target must have shape ({n_samples},), one class "
+                         f"per row of the input {input.shape}; got shape {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        bad = labels[(labels < 0) | (labels >= n_classes)][0]
+        raise ValueError(f"cross_entropy: target {bad} is out of range; with {n_classes} "
+                         f"classes a target must be in 0 … {n_classes - 1}")
+    return labels

@@ -1,0 +1,261 @@
+"""Modules: parameter discovery, state dicts, Linear, containers, init, and digits."""
+
+import math
+
+import numpy as np
+import pytest
+
+import minigrad
+from minigrad import nn
+
+
+class Tiny(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+        self.blocks = [nn.Linear(2, 2), nn.Linear(2, 1, bias=False)]
+        self.scale = nn.Parameter(np.ones(1, dtype=np.float32))
+        self.not_a_parameter = minigrad.tensor([1.0], requires_grad=True)
+        self.note = "ignored"
+
+    def forward(self, x):
+        x = self.fc(x).relu()
+        for block in self.blocks:
+            x = block(x)
+        return x * self.scale
+
+
+# --------------------------------------------------------------------- discovery
+def test_parameters_are_found_in_attributes_lists_and_nested_modules():
+    # As in PyTorch: a module's own parameters first, then each sub-module's in turn.
+    names = [name for name, _ in Tiny().named_parameters()]
+    assert names == ["scale", "fc.weight", "fc.bias", "blocks.0.weight", "blocks.0.bias",
+                     "blocks.1.weight"]
+
+
+def test_parameters_match_named_parameters_and_require_grad():
+    model = Tiny()
+    assert [id(p) for p in model.parameters()] == \
+        [id(p) for _, p in model.named_parameters()]
+    assert all(isinstance(p, nn.Parameter) and p.requires_grad for p in model.parameters())
+
+
+def test_shared_parameter_is_listed_once():
+    class Shared(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Linear(2, 2)
+            self.b = self.a
+
+    assert [n for n, _ in Shared().named_parameters()] == ["a.weight", "a.bias"]
+
+
+def test_dict_of_modules_is_searched():
+    class Heads(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.heads = {"x": nn.Linear(2, 1), "y": nn.Linear(2, 1, bias=False)}
+
+    assert [n for n, _ in Heads().named_parameters()] == \
+        ["heads.x.weight", "heads.x.bias", "heads.y.weight"]
+
+
+def test_zero_grad_clears_every_gradient():
+    model = Tiny()
+    model(minigrad.randn(4, 3)).sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_train_and_eval_reach_every_submodule():
+    model = Tiny()
+    assert model.eval() is model
+    assert not any(m.training for m in model.modules())
+    model.train()
+    assert all(m.training for m in model.modules())
+
+
+def test_call_runs_forward_and_a_missing_forward_is_named():
+    class NoForward(nn.Module):
+        pass
+
+    with pytest.raises(NotImplementedError, match="NoForward has no forward"):
+        NoForward()(1)
+
+
+def test_repr_shows_the_tree():
+    text = repr(nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1, bias=False)))
+    assert text == ("Sequential(\n"
+                    "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
+                    "  (1): ReLU()\n"
+                    "  (2): Linear(in_features=3, out_features=1, bias=False)\n"
+                    ")")
+    assert repr(nn.Parameter([1.0])).startswith("Parameter containing:\ntensor(")
+
+
+# ---------------------------------------------------------------------- state dicts
+def test_state_dict_round_trip_copies_values():
+    minigrad.manual_seed(0)
+    source, target = Tiny(), Tiny()
+    state = source.state_dict()
+    assert list(state) == [n for n, _ in source.named_parameters()]
+    state["fc.weight"][...] = 7          # a copy: the model is unchanged
+    assert not np.any(source.fc.weight.data == 7)
+
+    result = target.load_state_dict(source.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    for (name, p), q in zip(source.named_parameters(), target.parameters()):
+        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+
+
+def test_load_state_dict_keeps_dtype_and_accepts_tensors():
+    model = nn.Linear(2, 1)
+    model.load_state_dict({"weight": minigrad.tensor(np.ones((1, 2))),  # float64
+                           "bias": np.zeros(1)})
+    assert model.weight.dtype == np.float32
+    np.testing.assert_array_equal(model.weight.data, [[1, 1]])
+
+
+def test_missing_and_unexpected_keys_are_named():
+    state = nn.Linear(2, 1).state_dict()
+    del state["bias"]
+    state["extra"] = np.zeros(1)
+    with pytest.raises(KeyError, match=r"missing keys \['bias'\].*unexpected keys "
+                                       r"\['extra'\]"):
+        nn.Linear(2, 1).load_state_dict(state)
+    result = nn.Linear(2, 1).load_state_dict(state, strict=False)
+    assert result == (["bias"], ["extra"])
+
+
+def test_shape_mismatch_is_named_and_nothing_is_copied():
+    model = nn.MLP([2, 3, 1])
+    before = model.state_dict()
+    state = nn.MLP([2, 4, 1]).state_dict()
+    with pytest.raises(ValueError, match=r"0\.weight: saved \(4, 2\), model \(3, 2\)"):
+        model.load_state_dict(state)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+# --------------------------------------------------------------------------- Linear
+def test_linear_matches_a_hand_computation():
+    layer = nn.Linear(3, 2)
+    layer.load_state_dict({"weight": np.array([[1, 2, 3], [0, -1, 0.5]]),
+                           "bias": np.array([10, 20])})
+    x = np.array([[1.0, 1.0, 1.0], [2.0, 0.0, -2.0]], dtype=np.float32)
+    expected = [[1 + 2 + 3 + 10, 0 - 1 + 0.5 + 20],
+                [2 - 6 + 10, -1 + 20]]
+    np.testing.assert_allclose(layer(x).data, expected)
+
+
+def test_linear_gradients_match_finite_differences():
+    rng = np.random.default_rng(0)
+    x, w, b = (minigrad.tensor(rng.standard_normal(shape), requires_grad=True)
+               for shape in [(5, 4), (3, 4), (3,)])
+    assert minigrad.gradcheck(nn.functional.linear, [x, w, b])
+
+
+def test_linear_layout_and_initialisation_are_pytorchs():
+    minigrad.manual_seed(0)
+    layer = nn.Linear(400, 30)
+    assert layer.weight.shape == (30, 400) and layer.bias.shape == (30,)
+    assert layer.weight.dtype == np.float32
+    bound = 1 / math.sqrt(400)
+    assert np.abs(layer.weight.data).max() <= bound
+    assert np.abs(layer.bias.data).max() <= bound
+    # U(-b, b) has standard deviation b/√3
+    assert layer.weight.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.05)
+    assert nn.Linear(3, 2, bias=False).bias is None
+
+
+def test_manual_seed_makes_initialisation_reproducible():
+    minigrad.manual_seed(5)
+    a = nn.MLP([4, 8, 2]).state_dict()
+    minigrad.manual_seed(5)
+    b = nn.MLP([4, 8, 2]).state_dict()
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name])
+
+
+def test_linear_rejects_wrong_input_size_clearly():
+    with pytest.raises(ValueError, match="last dimension must be in_features = 3"):
+        nn.Linear(3, 2)(np.zeros((4, 5), dtype=np.float32))
+    with pytest.raises(ValueError, match="in_features must be a positive integer"):
+        nn.Linear(0, 2)
+
+
+def test_linear_with_a_pytorch_state_dict_gives_pytorchs_output():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    reference = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.Tanh(),
+                                    torch.nn.Linear(4, 3))
+    model = nn.MLP([5, 4, 3], activation="tanh")
+    model.load_state_dict({k: v.detach().numpy() for k, v in reference.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((6, 5)).astype(np.float32)
+    np.testing.assert_allclose(model(x).data, reference(torch.from_numpy(x)).detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
+
+
+# ----------------------------------------------------------------- Sequential and MLP
+def test_sequential_chains_and_indexes():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid())
+    assert len(model) == 2 and isinstance(model[1], nn.Sigmoid)
+    assert [type(m).__name__ for m in model] == ["Linear", "Sigmoid"]
+    x = minigrad.randn(4, 2)
+    np.testing.assert_allclose(model(x).data, model[0](x).sigmoid().data)
+    with pytest.raises(TypeError, match="argument 1 is a function"):
+        nn.Sequential(nn.Linear(2, 2), minigrad.relu)
+
+
+def test_mlp_layers_and_activation():
+    model = nn.MLP([64, 32, 16, 10], activation=nn.Tanh)
+    assert [type(m).__name__ for m in model] == \
+        ["Linear", "Tanh", "Linear", "Tanh", "Linear"]
+    assert [n for n, _ in model.named_parameters()][-2:] == ["4.weight", "4.bias"]
+    assert model(minigrad.randn(2, 64)).shape == (2, 10)
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        nn.MLP([2, 2], activation="gelu")
+    with pytest.raises(ValueError, match="at least an input and an output"):
+        nn.MLP([3])
+
+
+@pytest.mark.parametrize("module,op", [(nn.ReLU(), minigrad.relu), (nn.Tanh(), minigrad.tanh),
+                                       (nn.Sigmoid(), minigrad.sigmoid)])
+def test_activation_modules_apply_their_op(module, op):
+    x = minigrad.randn(3, 4)
+    np.testing.assert_array_equal(module(x).data, op(x).data)
+
+
+# ----------------------------------------------------------------------------- init
+def test_init_helpers_fill_in_place_with_the_right_scale():
+    minigrad.manual_seed(0)
+    w = nn.Parameter(np.zeros((200, 300), dtype=np.float32))
+    assert nn.init.kaiming_normal_(w, nonlinearity="relu") is w
+    assert w.data.std() == pytest.approx(math.sqrt(2 / 300), rel=0.05)
+    nn.init.xavier_uniform_(w)
+    assert np.abs(w.data).max() <= math.sqrt(6 / 500)
+    nn.init.xavier_normal_(w)
+    assert w.data.std() == pytest.approx(math.sqrt(2 / 500), rel=0.05)
+    nn.init.ones_(w)
+    assert np.all(w.data == 1) and w.dtype == np.float32
+    assert nn.init.calculate_gain("tanh") == pytest.approx(5 / 3)
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        nn.init.kaiming_uniform_(nn.Parameter(np.zeros(3, dtype=np.float32)))
+
+
+# ---------------------------------------------------------------------------- digits
+def test_mlp_learns_the_bundled_digits():
+    from minigrad.data import load_digits, train_val_test_split
+    from minigrad.optim import Adam
+    from minigrad.train import accuracy, fit
+
+    X, y = load_digits()
+    (X_train, y_train), (X_val, y_val), _ = train_val_test_split(X, y, seed=0)
+    minigrad.manual_seed(0)
+    model = nn.MLP([64, 64, 10])
+    history = fit(model, nn.CrossEntropyLoss(), Adam(model.parameters(), lr=1e-2),
+                  (X_train, y_train), epochs=8, batch_size=32, val_data=(X_val, y_val),
+                  metric=accuracy, progress=False)
+    assert not history.diverged
+    assert history.val_metric[-1] > 0.9
