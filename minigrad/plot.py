@@ -57,12 +57,13 @@ def schedules(lrs: Mapping[str, np.ndarray], ax=None, title: str | None = None,
 
 def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
                    xlim=(-5.5, 5.5), ylim=(-3, 3), title: str | None = None,
-                   levels: int = 20):
+                   levels: int = 20, minimum=(0.0, 0.0)):
     """Contours of a 2-D function with optimizer paths drawn over them.
 
     ``f`` takes a Tensor of shape (..., 2) — e.g. :func:`minigrad.toy.bowl` — and each
     trace is an array of iterates of shape (T + 1, 2), e.g. from :func:`minigrad.toy.trace`.
     Points outside the window are clipped, so a diverging path still shows its start.
+    ``minimum`` is marked with a star (``None`` for no star).
     """
     from minigrad.tensor import Tensor
 
@@ -75,7 +76,8 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
         inside = np.all(np.isfinite(path), axis=1) & (np.abs(path[:, 0]) < 1e6)
         shown = path[inside]
         ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, label=label)
-    ax.plot(0, 0, "k*", markersize=10)
+    if minimum is not None:
+        ax.plot(*minimum, "k*", markersize=10)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_xlabel("θ₁")

@@ -9,7 +9,7 @@ The derivative is a limit, so a small step approximates it. The *central* differ
 
 has error O(ε²) (the one-sided difference only O(ε)). In float64 with ε = 10⁻⁶ that is
 about 10⁻¹⁰ relative — far below any real bug. In float32 the rounding error of f itself
-(≈10⁻⁷·|f|) divided by 2ε swamps the estimate, which is why the check runs in float64.
+(≈10⁻⁷ times ``|f|``) divided by 2ε swamps the estimate, which is why the check runs in float64.
 
 ``gradcheck`` compares this estimate with what ``backward()`` computes and raises a
 :class:`GradcheckError` naming the input, the element, and both values when they differ.
