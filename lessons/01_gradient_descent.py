@@ -280,5 +280,5 @@ plt.show()
 # * The steepest direction sets the limit ($\eta < 0.5$ on the bowl), the shallowest sets
 #   the speed; the best fixed η on the bowl after 20 steps was $0.4$ of the four tried.
 #
-# Exercises: find the η that minimises $\max(|1 - 0.2\eta|, |1 - 4\eta|)$ and run it;
+# Exercises: find the η that minimises $\max(\lvert 1 - 0.2\eta\rvert, \lvert 1 - 4\eta\rvert)$ and run it;
 # start the bowl at $(-5, 0)$ and explain why $\eta = 0.6$ then converges.

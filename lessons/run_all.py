@@ -27,6 +27,9 @@ def lesson_files(prefixes=()) -> list:
 def run_lesson(path: Path, fast: bool) -> tuple:
     """Run one lesson; return (seconds, CompletedProcess)."""
     env = dict(os.environ, MPLBACKEND="Agg")
+    # the lesson imports minigrad from this checkout, installed or not
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LESSONS_DIR.parent),
+                                                      env.get("PYTHONPATH")]))
     if fast:
         env["MINIGRAD_FAST"] = "1"
     start = time.perf_counter()

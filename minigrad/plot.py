@@ -62,7 +62,8 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
 
     ``f`` takes a Tensor of shape (..., 2) — e.g. :func:`minigrad.toy.bowl` — and each
     trace is an array of iterates of shape (T + 1, 2), e.g. from :func:`minigrad.toy.trace`.
-    Points outside the window are clipped, so a diverging path still shows its start.
+    A path that leaves the window (or stops being finite) is cut at its first point outside
+    and marked "(diverged)", so a diverging run shows where it went wrong.
     ``minimum`` is marked with a star (``None`` for no star).
     """
     from minigrad.tensor import Tensor
@@ -72,9 +73,9 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
     grid = Tensor(np.stack([x1, x2], axis=-1))
     ax.contour(x1, x2, f(grid).data, levels=levels, colors="0.75", linewidths=0.7)
     for label, path in traces.items():
-        path = np.asarray(path, dtype=float)
-        inside = np.all(np.isfinite(path), axis=1) & (np.abs(path[:, 0]) < 1e6)
-        shown = path[inside]
+        shown = _until_outside(np.asarray(path, dtype=float), xlim, ylim)
+        if len(shown) < len(path):
+            label = f"{label} (diverged)"
         ax.plot(shown[:, 0], shown[:, 1], "-o", markersize=3, label=label)
     if minimum is not None:
         ax.plot(*minimum, "k*", markersize=10)
@@ -87,6 +88,17 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
     if traces:
         ax.legend(fontsize="small", loc="upper right")
     return ax
+
+
+def _until_outside(path: np.ndarray, xlim, ylim) -> np.ndarray:
+    """The iterates up to the first one far outside the window (kept, if finite)."""
+    box = np.array([max(map(abs, xlim)), max(map(abs, ylim))])
+    finite = np.all(np.isfinite(path), axis=1)
+    far = np.any(np.abs(np.where(np.isfinite(path), path, 0)) > 2 * box, axis=1)
+    if finite.all() and not far.any():
+        return path
+    first = int(np.argmax(~finite | far))
+    return path[:first + 1] if finite[first] else path[:first]
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, ax=None,

@@ -58,11 +58,12 @@ def trace(f: Callable, make_optimizer: Callable, start=BOWL_START, steps: int = 
     optimizer = make_optimizer([theta])
     scheduler = make_scheduler(optimizer) if make_scheduler else None
     path = [theta.data.copy()]
-    for _ in range(steps):
-        optimizer.zero_grad()
-        f(theta).backward()
-        optimizer.step()
-        if scheduler is not None:
-            scheduler.step()
-        path.append(theta.data.copy())
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is a result here
+        for _ in range(steps):
+            optimizer.zero_grad()
+            f(theta).backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            path.append(theta.data.copy())
     return np.array(path)
