@@ -14,7 +14,7 @@ export MPLBACKEND := Agg
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,torch,docs]"
+	$(PY) -m pip install --quiet -e ".[test,torch,docs,cluster]"
 	touch $(STAMP)
 
 docs: $(STAMP)
