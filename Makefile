@@ -8,6 +8,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
+# One BLAS thread: minigrad's matrices are small, and two BLAS threads on a 2-core machine
+# that is doing anything else run many times slower (see BENCHMARKING notes in bench/).
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 
 .PHONY: docs test pytest lessons gradcheck bench clean
 
@@ -18,13 +23,14 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 docs: $(STAMP)
-	$(PY) -m sphinx -W -b html docs docs/_build/html
+	$(PY) docs/fetch_mathjax.py
+	MINIGRAD_DOCS_STRICT=1 $(PY) -m sphinx -W -j auto -b html docs docs/_build/html
 	@echo "Built the site: docs/_build/html/index.html"
 
 test: docs pytest
 
 pytest: $(STAMP)
-	$(PY) -m pytest -q
+	MINIGRAD_DOCS_STRICT=1 $(PY) -m pytest -q
 
 lessons: $(STAMP)
 	$(PY) lessons/run_all.py
@@ -37,4 +43,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf docs/_build docs/auto_lessons
+	rm -rf docs/_build docs/auto_lessons docs/_static/mathjax

@@ -233,13 +233,7 @@ show(random_result)
 
 fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
 for name, result, color in [("grid", grid, "C0"), ("random", random_result, "C1")]:
-    n_before = len(ax.lines)
-    plot_search(result, ax=ax)
-    for line in ax.lines[n_before:]:             # colour and name each search's marks
-        if line.get_marker() in ("o", "*"):
-            line.set_color(color)
-            line.set_markeredgecolor("k" if line.get_marker() == "*" else color)
-        line.set_label(f"{name}: {line.get_label()}")
+    plot_search(result, ax=ax, label=f"{name} search", color=color)
 ax.set_ylabel("validation loss after training")
 ax.set_title(f"Grid and random search: SGD, {EPOCHS} epochs per trial")
 ax.legend(fontsize="small")
@@ -309,8 +303,8 @@ plt.show()
 # rule takes a tenth of the η at the bottom of the smoothed curve (purple dotted line,
 # 0.116).
 #
-# The steepest point is a fragile statistic. With less smoothing, β = 0.9, the same run
-# gives:
+# How much does the suggestion depend on the smoothing? With less smoothing, β = 0.9,
+# the same run gives:
 
 minigrad.manual_seed(0)
 model = nn.MLP([64, 64, 10])
@@ -321,13 +315,13 @@ print(f"β = 0.9: suggested η = {less_smooth.suggested_lr:.3g}, η at the lowes
       f"loss = {less_smooth.lrs[np.argmin(less_smooth.smoothed)]:.3g}")
 
 # %%
-# — a suggestion far past the cliff, because after the loss exploded the noisy curve
-# also has steep *falls* (from a spike back down), and the steepest of them wins.
-# :func:`~minigrad.lr_search.lr_range_test` looks for the steepest point along the
-# whole curve; only the part before the minimum makes sense. So look at the curve
-# before trusting its number. Both numbers from the β = 0.98 run are guesses read off
-# *one* run in which η kept changing; each still needs a real training run to say what
-# it gives — one trial each:
+# — the same neighbourhood. That is because
+# :func:`~minigrad.lr_search.lr_range_test` only searches the curve *before* the
+# smoothed loss turns up: after the loss explodes, the noisy curve also has steep
+# *falls* (from a spike back down), and taking the steepest of those would suggest an η
+# far past the cliff (an earlier version of minigrad did exactly that). Even so, both
+# numbers from the β = 0.98 run are guesses read off *one* run in which η kept changing;
+# each still needs a real training run to say what it gives — one trial each:
 
 range_picks = {"range test: steepest": range_test.suggested_lr,
                "range test: minimum / 10": lr_at_min / 10}
@@ -472,7 +466,7 @@ print(f"SGD, η = {FINAL_LR}, {EPOCHS} epochs: test accuracy {test_accuracy:.1%}
 #   decade.
 # * The LR range test reads a good η off one training run (here 200 steps against the
 #   2,200 of a search), and its pick was as good as the searches' — but look at the
-#   curve: the steepest point can also be found in the noise after the explosion.
+#   curve before trusting its number, and confirm the pick with a real run.
 # * Adam (学习率调整策略) makes its default η work, but its η still matters (0.0316 beat
 #   the default clearly), and its good range is one to two decades below SGD's.
 # * One seed per trial cannot rank η's whose results differ by less than the noise: pick

@@ -282,22 +282,15 @@ for name, log in logs.items():
 # to pass back through the extra softmax, whose Jacobian
 # $\partial p_i / \partial z_j = p_i(\delta_{ij} - p_j)$ has diagonal entries
 # $p_i(1 - p_i) \approx 0.09$ while all ten $p_i$ are near $0.1$ (and off-diagonal ones
-# $-p_i p_j \approx -0.01$) — so the gradient shrinks about tenfold. minigrad has no
-# ``Softmax`` layer, so the buggy model gets one, two lines long
-# (:func:`minigrad.softmax` does the work):
-
-
-class Softmax(nn.Module):
-    """The Keras ``activation='softmax'`` of the article's last layer."""
-
-    def forward(self, x):
-        return minigrad.softmax(x, axis=1)
+# $-p_i p_j \approx -0.01$) — so the gradient shrinks about tenfold.
+# The article's ``activation='softmax'`` is :class:`minigrad.nn.Softmax` (whose
+# docstring warns about exactly this mistake):
 
 
 def keras_model(softmax_output):
     """Article 002's Dense(32, relu) → Dense(10[, softmax]) on 64 pixels."""
     layers = [nn.Linear(8 * 8, 32), nn.ReLU(), nn.Linear(32, 10)]
-    return nn.Sequential(*layers, *([Softmax()] if softmax_output else []))
+    return nn.Sequential(*layers, *([nn.Softmax(dim=1)] if softmax_output else []))
 
 
 floor = np.log(1 + 9 / np.e)

@@ -27,6 +27,10 @@ def lesson_files(prefixes=()) -> list:
 def run_lesson(path: Path, fast: bool) -> tuple:
     """Run one lesson; return (seconds, CompletedProcess)."""
     env = dict(os.environ, MPLBACKEND="Agg")
+    # One BLAS thread: the lessons' matrices are small, and two threads fighting over
+    # two cores with anything else running make them many times slower.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(variable, "1")
     # the lesson imports minigrad from this checkout, installed or not
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LESSONS_DIR.parent),
                                                       env.get("PYTHONPATH")]))

@@ -557,12 +557,17 @@ def _cycle(batches):
 
 
 def _steepest_descent(lrs, smoothed):
-    """The lr where the smoothed loss decreases fastest per unit of log lr."""
+    """The lr where the smoothed loss falls fastest per unit of log lr, before its minimum.
+
+    Only the part of the curve before the smoothed loss turns up is searched: past the
+    minimum the loss is exploding, and its noise there can look like a steep descent.
+    """
     finite = np.isfinite(smoothed)
     lrs, smoothed = lrs[finite], smoothed[finite]
-    if len(lrs) < 3:
+    before_minimum = int(np.argmin(smoothed)) + 1 if len(smoothed) else 0
+    if before_minimum < 3:
         return None
-    slope = np.gradient(smoothed, np.log(lrs))
+    slope = np.gradient(smoothed[:before_minimum], np.log(lrs[:before_minimum]))
     steepest = int(np.argmin(slope))
     return float(lrs[steepest]) if slope[steepest] < 0 else None
 
@@ -570,8 +575,11 @@ def _steepest_descent(lrs, smoothed):
 # ======================================================================================
 # Plots
 # ======================================================================================
-def plot_search(result, ax=None):
+def plot_search(result, ax=None, label="trials", color=None):
     """Draw each trial's metric against its learning rate (log axis); return the Axes.
+
+    ``label`` and ``color`` style this search's line and its best point, so several
+    searches can share one axis.
 
     Finished trials are joined by a line, the best is starred, and diverged or failed
     trials are marked with a red ✕ along the top of the plot. When the values are
@@ -585,7 +593,8 @@ def plot_search(result, ax=None):
     finished = [r for r in result.results if r.ok]
     values = [r.value for r in finished]
     if finished:
-        ax.plot([r.lr for r in finished], values, "o-", label="trials")
+        (line,) = ax.plot([r.lr for r in finished], values, "o-", label=label, color=color)
+        color = line.get_color()
         if min(values) > 0 and max(values) > 100 * min(values):
             ax.set_yscale("log")
     bad = [r for r in result.results if not r.ok]
@@ -594,8 +603,8 @@ def plot_search(result, ax=None):
         ax.plot([r.lr for r in bad], [top] * len(bad), "x", color="tab:red", markersize=10,
                 markeredgewidth=2, label="diverged / failed")
     if result.best is not None:
-        ax.plot(result.best.lr, result.best.value, "*", color="tab:green", markersize=16,
-                label=f"best η = {result.best.lr:.3g}")
+        ax.plot(result.best.lr, result.best.value, "*", color=color or "tab:green",
+                markersize=16, markeredgecolor="k", label=f"best η = {result.best.lr:.3g}")
     ax.set_xscale("log")
     ax.set_xlabel("learning rate η")
     ax.set_ylabel(result.metric or "trial value")

@@ -9,17 +9,18 @@ the import::
 
 - :class:`Module`, :class:`Parameter` — parameters found from attributes; state dicts.
 - :class:`Linear`, :class:`Sequential`, :class:`MLP` — layers and containers.
-- :class:`ReLU`, :class:`Tanh`, :class:`Sigmoid` — activations.
+- :class:`ReLU`, :class:`Tanh`, :class:`Sigmoid`, :class:`Softmax` — activations.
 - :class:`MSELoss`, :class:`CrossEntropyLoss` — losses.
 - :mod:`minigrad.nn.init` — initialisation schemes; :mod:`minigrad.nn.functional` —
   the same computations as functions.
 """
 
 from minigrad.nn import functional, init
-from minigrad.nn.activations import ReLU, Sigmoid, Tanh
+from minigrad.nn.activations import ReLU, Sigmoid, Softmax, Tanh
 from minigrad.nn.layers import MLP, Linear, Sequential
 from minigrad.nn.losses import CrossEntropyLoss, MSELoss
-from minigrad.nn.module import Module, Parameter
+from minigrad.nn.module import LoadResult, Module, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Sequential", "MLP", "ReLU", "Tanh", "Sigmoid",
-           "MSELoss", "CrossEntropyLoss", "init", "functional"]
+           "Softmax", "MSELoss", "CrossEntropyLoss", "init", "functional",
+           "LoadResult"]

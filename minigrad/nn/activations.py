@@ -27,3 +27,19 @@ class Sigmoid(Module):
 
     def forward(self, x):
         return ops.sigmoid(x)
+
+
+class Softmax(Module):
+    """:math:`s_i = e^{x_i} / \\sum_j e^{x_j}` along ``dim``, as ``torch.nn.Softmax(dim)``.
+
+    Only for outputs you want as probabilities: :class:`CrossEntropyLoss` takes the raw
+    scores (logits) and applies ``log_softmax`` itself, so a model that ends in
+    ``Softmax`` and is trained with it applies softmax twice (article 002's Keras bug).
+    """
+
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return ops.softmax(x, axis=self.dim)
