@@ -1,0 +1,130 @@
+"""Sphinx configuration for the minigrad site.
+
+Build (from the repository root)::
+
+    python docs/fetch_mathjax.py
+    sphinx-build -W -j auto -b html docs docs/_build/html
+
+Set ``MINIGRAD_DOCS_STRICT=1`` to make a missing module, a missing planned lesson or an
+unresolved ``minigrad.*`` cross-reference an error (see ``docs/_ext/minigrad_docs.py``).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # lessons plot headless
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(ROOT))  # the package and the lessons import minigrad from here
+sys.path.insert(0, str(DOCS / "_ext"))
+sys.path.insert(0, str(DOCS))
+
+import fetch_mathjax  # noqa: E402
+import minigrad_docs  # noqa: E402
+
+# -- Project -----------------------------------------------------------------------
+
+project = "minigrad"
+author = "the minigrad authors"
+copyright = "2026, the minigrad authors"  # noqa: A001 - Sphinx's name
+try:
+    import minigrad
+    release = version = getattr(minigrad, "__version__", "")
+except ModuleNotFoundError as exc:  # only "no package at all" is tolerated here
+    if exc.name != "minigrad":
+        raise
+    release = version = ""
+
+# -- Extensions --------------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx_gallery.gen_gallery",
+    "sphinx_math_dollar",
+    "minigrad_docs",
+]
+
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints",
+                    "auto_lessons/*.py", "auto_lessons/*.ipynb", "auto_lessons/*.zip"]
+templates_path = []
+language = "en"
+today_fmt = "%Y-%m-%d"
+
+# -- Math: MathJax 3 served from the built site, never from a CDN -----------------
+
+if not fetch_mathjax.is_complete():
+    fetch_mathjax.fetch(quiet=True)
+mathjax_path = "mathjax/tex-chtml.js"  # relative → _static/mathjax/tex-chtml.js
+# sphinx-math-dollar turns $…$ in prose (and in lesson text) into math; code is left alone.
+
+# Theory pages are numbered (1. Gradient descent, …) and so are their equations, (1.1),
+# (3.5), …, so that an equation cited from another page has a unique number.
+numfig = True
+math_numfig = True
+numfig_secnum_depth = 1
+math_eqref_format = "Eq. {number}"
+
+# -- HTML ----------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = "minigrad"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_domain_indices = False  # module pages are plain pages (see minigrad_docs.py)
+html_show_sourcelink = False
+html_copy_source = False
+html_theme_options = {
+    "navigation_with_keys": True,
+}
+
+# -- Autodoc ---------------------------------------------------------------------------
+# No autodoc_mock_imports: a module that fails to import must fail the build.
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+autodoc_class_signature = "mixed"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+napoleon_use_ivar = True
+
+# Strict mode: every minigrad.* cross-reference must resolve. Other targets (numpy,
+# builtins) are not documented here and are ignored.
+nitpicky = minigrad_docs.strict()
+nitpick_ignore_regex = [
+    (r"py:.*", r"(?!minigrad\b).*"),      # numpy, builtins: not documented here
+    (r"py:.*", r"minigrad\..*\b_\w+"),    # private helpers (minigrad.nn.losses._Loss)
+]
+
+# -- Lessons gallery (sphinx-gallery) --------------------------------------------------
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../lessons",
+    "gallery_dirs": "auto_lessons",
+    "filename_pattern": r"/\d\d_",            # execute every numbered lesson
+    # Only lessons/NN_name.py are lessons; run_all.py and helpers are left out. (Matched
+    # against the bare file name.)
+    "ignore_pattern": r"^(?!\d\d_)",
+    "within_subsection_order": "FileNameSortKey",  # by string name: cacheable config
+    "abort_on_example_error": True,
+    "only_warn_on_example_error": False,
+    "capture_repr": (),
+    "download_all_examples": True,
+    "matplotlib_animations": False,
+    "image_scrapers": ("matplotlib",),
+    "reset_modules": ("matplotlib",),
+    "remove_config_comments": True,
+    "plot_gallery": "True",
+    "show_memory": False,
+    "show_signature": False,
+    "min_reported_time": 0,
+    # The computation-times pages load jQuery and DataTables from CDNs: leave them out.
+    "write_computation_times": False,
+    "thumbnail_size": (320, 224),
+    "first_notebook_cell": None,
+    "default_thumb_file": None,
+}
