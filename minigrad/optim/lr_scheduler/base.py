@@ -27,6 +27,8 @@ class LRScheduler:
     last_epoch : int
         How many times ``step()`` has been called (0 after construction).
 
+    Notes
+    -----
     A subclass writes :meth:`get_lr`: the rates for step ``last_epoch``, usually from
     the current ``group["lr"]`` (the recursive form), and optionally
     ``_get_closed_form_lr``: the same rates from ``base_lrs`` alone, which

@@ -55,7 +55,10 @@ class StepLR(LRScheduler):
     gamma : float, optional
         :math:`\gamma`, the factor (default: 0.1).
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     Computed recursively, as PyTorch does: at every non-zero multiple of :math:`s`,
     ``lr ← lr · γ``.
     """
@@ -88,6 +91,7 @@ class MultiStepLR(LRScheduler):
     gamma : float, optional
         The factor (default: 0.1).
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
     """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
@@ -115,7 +119,10 @@ class ExponentialLR(LRScheduler):
     gamma : float
         :math:`\gamma`, the factor per step.
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     Article 004 calls this a decay "linear in time" (时间线性衰减); it is geometric.
     Its code, ``learning_rate = learning_rate * gamma`` after every update, is this
     recursive form, and so is PyTorch's.
@@ -145,7 +152,10 @@ class InverseTimeLR(LRScheduler):
         halved, after :math:`9/k` it is a tenth; it falls like :math:`1/t`, slower
         than any exponential.
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     Not in PyTorch (Keras calls it ``InverseTimeDecay``); computed from the closed
     form.
     """
@@ -179,7 +189,10 @@ class CosineAnnealingLR(LRScheduler):
     eta_min : float, optional
         :math:`\eta_{min}` (default: 0).
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     As PyTorch, the rate is updated recursively,
     :math:`\eta_t = \eta_{min} + (\eta_{t-1} - \eta_{min})
     \frac{1 + \cos(t\pi/T_{max})}{1 + \cos((t-1)\pi/T_{max})}`, and keeps following
@@ -228,7 +241,10 @@ class LinearLR(LRScheduler):
     total_iters : int, optional
         :math:`T` (default: 5).
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     As PyTorch, each step multiplies the current rate by the ratio of consecutive
     factors, :math:`1 + \frac{f_e - f_s}{T f_s + (t-1)(f_e - f_s)}`.
     """

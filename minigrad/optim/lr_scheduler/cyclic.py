@@ -51,7 +51,10 @@ class OneCycleLR(LRScheduler):
     three_phase : bool, optional
         Use the paper's three phases (default: False).
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     The schedule is computed from the step, not recursively. The constructor writes
     ``initial_lr``, ``max_lr``, ``min_lr`` (and ``max_momentum``,
     ``base_momentum``) into each group, as PyTorch does. Stepping past
@@ -182,7 +185,10 @@ class CyclicLR(LRScheduler):
     base_momentum, max_momentum : float or list of float, optional
         (defaults: 0.8, 0.9).
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     The constructor sets each group's rate to ``base_lr``. ``state_dict()`` leaves a
     custom ``scale_fn`` out; build the scheduler with it again before loading.
     """

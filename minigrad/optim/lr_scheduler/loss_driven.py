@@ -150,6 +150,7 @@ class LossRatioLR(LRScheduler):
     gamma : float
         :math:`\gamma > 0`, the scale of the ratio (the article's example: 0.99).
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
     Notes
     -----

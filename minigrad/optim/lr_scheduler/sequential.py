@@ -18,7 +18,10 @@ class SequentialLR(LRScheduler):
     milestones : list of int
         ``len(schedulers) - 1`` switching steps.
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     At a milestone the next scheduler restarts at its own step 0 (from its closed
     form when it has one), so e.g. ``SequentialLR(opt, [LinearLR(opt, 0.1,
     total_iters=5), CosineAnnealingLR(opt, T_max=95)], milestones=[5])`` is a
