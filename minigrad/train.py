@@ -114,8 +114,11 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, *, batch_size: i
         Stepped after every epoch, or after every step with ``scheduler_interval="step"``.
         A scheduler whose ``step`` needs a value (``ReduceLROnPlateau``) gets the
         validation loss if there is validation data, else the epoch's training loss
-        (the step's loss when stepping per step).
+        (the step's loss when stepping per step — the loss computed *before* that
+        step's update, which is one step late for
+        :class:`~minigrad.optim.lr_scheduler.LossRatioLR`; see its notes).
     scheduler_interval : {"epoch", "step"}
+        When the scheduler steps (default: ``"epoch"``).
     val_data : (X, y), optional
         Evaluated after each epoch, in one batch, without building a graph.
     metric : callable, optional

@@ -158,8 +158,8 @@ def test_reduce_lr_on_plateau_respects_min_lr():
 
 
 # --------------------------------------------------------------------- LossRatioLR
-def loss_ratio_rates(losses, alpha=0.5, gamma=0.9, lrs=(1.0,)):
-    sched = LossRatioLR(make_optimizer(lrs=lrs), alpha=alpha, gamma=gamma)
+def loss_ratio_rates(losses, alpha=0.5, gamma=0.9, lrs=(1.0,), **kwargs):
+    sched = LossRatioLR(make_optimizer(lrs=lrs), alpha=alpha, gamma=gamma, **kwargs)
     out = [sched.get_last_lr()]
     for J in losses:
         sched.step(J)
@@ -195,6 +195,15 @@ def test_loss_ratio_when_the_loss_rises():
 def test_loss_ratio_when_the_rise_accelerates():
     # rose by 1, then by 2: the ratio is +2, so the rate grows to 1.8·η (as written)
     assert loss_ratio_rates([1.0, 2.0, 4.0], gamma=0.9)[-1] == [pytest.approx(1.8)]
+
+
+def test_loss_ratio_ceiling_bounds_an_accelerating_rise():
+    assert loss_ratio_rates([1.0, 2.0, 4.0], gamma=0.9, max_factor=1.0)[-1] == [1.0]
+    # a tiny decrease then a large one: ratio 0.9·(1/0.01) = 90 without the ceiling
+    assert loss_ratio_rates([3.0, 2.99, 1.99], gamma=0.9)[-1] == [pytest.approx(90.0)]
+    assert loss_ratio_rates([3.0, 2.99, 1.99], gamma=0.9, max_factor=2.0)[-1] == [2.0]
+    with pytest.raises(ValueError, match="max_factor"):
+        LossRatioLR(make_optimizer(), alpha=0.5, gamma=0.9, max_factor=0.1)
 
 
 def test_loss_ratio_when_the_previous_change_is_zero():

@@ -16,7 +16,10 @@ class LambdaLR(LRScheduler):
     lr_lambda : callable or list of callables
         :math:`f(t)`, one for all groups or one per group.
     last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
 
+    Notes
+    -----
     ``state_dict()`` leaves the functions out (PyTorch saves only the attributes of
     callable objects); build the scheduler with the same functions before loading.
     """

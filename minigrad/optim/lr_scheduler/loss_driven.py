@@ -42,6 +42,8 @@ class ReduceLROnPlateau(LRScheduler):
     eps : float, optional
         Smallest change applied to a rate (default: 1e-8).
 
+    Notes
+    -----
     ``last_epoch`` counts the ``step()`` calls (0 after construction).
     """
 
@@ -151,9 +153,23 @@ class LossRatioLR(LRScheduler):
         :math:`\gamma > 0`, the scale of the ratio (the article's example: 0.99).
     last_epoch : int, optional
         Index of the last step taken; -1 (the default) starts the schedule.
+    max_factor : float, optional, keyword only
+        A ceiling on the factor, :math:`\eta_t \le` ``max_factor`` :math:`\cdot\,\eta`
+        (default: None, the formula as written, with no ceiling). ``1.0`` keeps the
+        rate at or below the initial one.
 
     Notes
     -----
+    **Which loss.** :math:`J_t` is the loss *after* update :math:`t`: compute it with
+    the new parameters, then call ``step(J_t)``. A loss computed before the update (as
+    in the usual ``loss.backward(); optimizer.step()`` loop, and as
+    :func:`minigrad.train.fit` passes per step) is one step late, and the rule then
+    feeds back on itself: a cut rate slows the next decrease, which cuts it again, and
+    a raised one does the opposite (lesson 07 shows the rate climbing past the
+    stability limit). On noisy mini-batch losses the ratio is noisy too: a tiny
+    decrease followed by a large one gives a large factor, which is how the rule
+    diverges there; ``max_factor`` bounds it.
+
     **Edge cases**, following the formula as written:
 
     * The loss rose this step (:math:`\Delta J_t < 0`) after falling
@@ -180,13 +196,16 @@ class LossRatioLR(LRScheduler):
 
     _needs_metric = True
 
-    def __init__(self, optimizer, alpha, gamma, last_epoch=-1):
+    def __init__(self, optimizer, alpha, gamma, last_epoch=-1, *, max_factor=None):
         if not alpha >= 0:
             raise ValueError(f"Invalid alpha: {alpha} (must be >= 0)")
         if not gamma > 0:
             raise ValueError(f"Invalid gamma: {gamma} (must be > 0)")
+        if max_factor is not None and not max_factor >= alpha:
+            raise ValueError(f"Invalid max_factor: {max_factor} (must be >= alpha={alpha})")
         self.alpha = alpha
         self.gamma = gamma
+        self.max_factor = max_factor
         self.losses = []            # the last (up to) three losses seen
         super().__init__(optimizer, last_epoch)
 
@@ -196,15 +215,17 @@ class LossRatioLR(LRScheduler):
         self._set_lrs(self._current_lrs())
 
     def factor(self):
-        """:math:`\\max(\\alpha, \\gamma \\Delta J_t / \\Delta J_{t-1})`, or None when
-        it is not defined yet (fewer than three losses, or :math:`\\Delta J_{t-1} = 0`)."""
+        """:math:`\\max(\\alpha, \\gamma \\Delta J_t / \\Delta J_{t-1})` (at most
+        ``max_factor``), or None when it is not defined yet (fewer than three losses, or
+        :math:`\\Delta J_{t-1} = 0`)."""
         if len(self.losses) < 3:
             return None
         J_before, J_prev, J_now = self.losses
         dJ_prev, dJ = J_before - J_prev, J_prev - J_now
         if dJ_prev == 0:
             return None
-        return max(self.alpha, self.gamma * dJ / dJ_prev)
+        f = max(self.alpha, self.gamma * dJ / dJ_prev)
+        return f if self.max_factor is None else min(f, self.max_factor)
 
     def step(self, loss):
         """Record the loss of the step just taken and set the next rate."""
