@@ -18,6 +18,7 @@ of theirs; :func:`unbroadcast` does that summing, once, for every op.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -65,11 +66,13 @@ def _axes(axis, ndim: int) -> tuple:
     return tuple(sorted(a % ndim for a in axis))
 
 
-def _restore_reduced(g: np.ndarray, axis, keepdims: bool, ndim: int) -> np.ndarray:
-    """Put back the axes a reduction removed, so ``g`` broadcasts against its input."""
+def _restore_reduced(g: np.ndarray, axis, keepdims: bool, shape: tuple) -> np.ndarray:
+    """Put back the axes a reduction removed (as length 1), so ``g`` broadcasts against
+    the reduction's input of shape ``shape``."""
     if keepdims:
         return g
-    return np.expand_dims(g, _axes(axis, ndim))
+    reduced = _axes(axis, len(shape))
+    return g.reshape(tuple(1 if i in reduced else n for i, n in enumerate(shape)))
 
 
 # --------------------------------------------------------------------------------------
@@ -168,9 +171,17 @@ def matmul(a, b) -> Tensor:
         g2 = g.reshape(out2.shape)
         grad_a = grad_b = None
         if a.requires_grad:
-            grad_a = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
+            grad_a = unbroadcast(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)
         if b.requires_grad:
-            grad_b = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(b.shape)
+            if a2.ndim == 2 and _is_transposed(b2):
+                # b is a transposed view, as W.T in ``x @ W.T``: compute ∂L/∂B as (gᵀ·A)ᵀ,
+                # the same numbers, so that ∂L/∂W comes out row-major like W itself —
+                # W.grad can then keep it without a copy, and the optimizer's update runs
+                # over contiguous memory (on a strided gradient both cost ~5× more).
+                grad_b = (g2.T @ a2).T
+            else:
+                grad_b = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape)
+            grad_b = grad_b.reshape(b.shape)
         return grad_a, grad_b
 
     out = out2
@@ -179,6 +190,11 @@ def matmul(a, b) -> Tensor:
     if b.ndim == 1:
         out = out.squeeze(-1)
     return Tensor._make(out, (a, b), backward, "matmul")
+
+
+def _is_transposed(x: np.ndarray) -> bool:
+    """True for a 2-D array stored column by column, such as the view ``W.T``."""
+    return x.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
 
 
 def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
@@ -192,6 +208,8 @@ def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
             f"first ({a_shape[-1]}) must equal the "
             f"{'first' if len(b_shape) == 1 else 'second-to-last'} dimension of the "
             f"second ({inner_b})")
+    if len(a_shape) <= 2 and len(b_shape) <= 2:
+        return                                          # no batch dimensions to check
     try:
         np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
     except ValueError:
@@ -207,21 +225,21 @@ def sum(a, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - mirrors torch.s
     a = as_tensor(a)
 
     def backward(g):
-        return (np.broadcast_to(_restore_reduced(g, axis, keepdims, a.ndim), a.shape),)
+        return (np.full(a.shape, _restore_reduced(g, axis, keepdims, a.shape)),)
 
-    return Tensor._make(np.sum(a.data, axis=axis, keepdims=keepdims), (a,), backward, "sum")
+    return Tensor._make(a.data.sum(axis=axis, keepdims=keepdims), (a,), backward, "sum")
 
 
 def mean(a, axis=None, keepdims=False) -> Tensor:
     """z = (1/n) Σ a over ``axis``.   ∂z/∂aᵢ = 1/n, n the number of elements averaged."""
     a = as_tensor(a)
-    n = int(np.prod([a.shape[i] for i in _axes(axis, a.ndim)]))
+    n = math.prod(a.shape[i] for i in _axes(axis, a.ndim))
 
     def backward(g):
-        g = _restore_reduced(g, axis, keepdims, a.ndim) / n
-        return (np.broadcast_to(g, a.shape),)
+        return (np.full(a.shape, _restore_reduced(g, axis, keepdims, a.shape) / n),)
 
-    return Tensor._make(np.mean(a.data, axis=axis, keepdims=keepdims), (a,), backward,
+    # Σ/n rather than np.mean: the same float32 sum, without np.mean's Python overhead.
+    return Tensor._make(a.data.sum(axis=axis, keepdims=keepdims) / n, (a,), backward,
                         "mean")
 
 
@@ -232,12 +250,12 @@ def max(a, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - mirrors torch.m
     (as ``torch.amax``), so the check against finite differences holds either way.
     """
     a = as_tensor(a)
-    out = np.max(a.data, axis=axis, keepdims=True)
+    out = a.data.max(axis=axis, keepdims=True)
 
     def backward(g):
         is_max = a.data == out
-        share = is_max / np.sum(is_max, axis=axis, keepdims=True)
-        return (_restore_reduced(g, axis, keepdims, a.ndim) * share,)
+        share = is_max / is_max.sum(axis=axis, keepdims=True)
+        return (_restore_reduced(g, axis, keepdims, a.shape) * share,)
 
     result = out if keepdims else np.squeeze(out, axis=_axes(axis, a.ndim))
     return Tensor._make(result, (a,), backward, "max")
@@ -262,7 +280,7 @@ def reshape(a, *shape) -> Tensor:
 def permute(a, axes: tuple) -> Tensor:
     """Reorder the axes.   The gradient is permuted back by the inverse permutation."""
     a = as_tensor(a)
-    inverse = tuple(np.argsort(axes))
+    inverse = tuple(axes.index(i) for i in range(len(axes)))  # axis i went to axes.index(i)
     return Tensor._make(a.data.transpose(axes), (a,), lambda g: (g.transpose(inverse),),
                         "permute")
 
@@ -343,7 +361,7 @@ def tanh(a) -> Tensor:
 def sigmoid(a) -> Tensor:
     """z = σ(a) = 1 / (1 + e⁻ᵃ).   ∂z/∂a = z (1 − z).
 
-    Computed as exp(−log(1 + e⁻ᵃ)) with ``logaddexp`` so large |a| neither overflows
+    Computed as exp(−log(1 + e⁻ᵃ)) with ``logaddexp`` so a large ``|a|`` neither overflows
     nor loses precision.
     """
     a = as_tensor(a)
@@ -358,11 +376,11 @@ def softmax(a, axis: int = -1) -> Tensor:
     when a constant is added), so e^{aᵢ} cannot overflow.
     """
     a = as_tensor(a)
-    shifted = np.exp(a.data - np.max(a.data, axis=axis, keepdims=True))
-    out = shifted / np.sum(shifted, axis=axis, keepdims=True)
+    shifted = np.exp(a.data - a.data.max(axis=axis, keepdims=True))
+    out = shifted / shifted.sum(axis=axis, keepdims=True)
 
     def backward(g):
-        return (out * (g - np.sum(g * out, axis=axis, keepdims=True)),)
+        return (out * (g - (g * out).sum(axis=axis, keepdims=True)),)
 
     return Tensor._make(out, (a,), backward, "softmax")
 
@@ -374,10 +392,37 @@ def log_softmax(a, axis: int = -1) -> Tensor:
     log Σ e^{aⱼ} = m + log Σ e^{aⱼ − m}, and every exponent is ≤ 0.
     """
     a = as_tensor(a)
-    shifted = a.data - np.max(a.data, axis=axis, keepdims=True)
-    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = a.data - a.data.max(axis=axis, keepdims=True)
+    out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
     def backward(g):
-        return (g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),)
+        return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
 
     return Tensor._make(out, (a,), backward, "log_softmax")
+
+
+# --------------------------------------------------------------------------------------
+# Losses
+# --------------------------------------------------------------------------------------
+def cross_entropy(logits, labels) -> Tensor:
+    """ℓᵢ = −log softmax(zᵢ)_{yᵢ} = log Σ_c e^{z_ic} − z_{i,yᵢ}: one loss per row of logits.
+
+    ``logits`` z has shape (N, C), ``labels`` y holds N integer classes in 0 … C−1; the
+    result has shape (N,) (take ``.mean()`` for the usual loss).
+
+    ∂L/∂z_ic = gᵢ · (softmax(zᵢ)_c − [c = yᵢ]): the predicted probabilities minus the
+    one-hot target. It is ``-log_softmax(z, axis=1)[arange(N), y]`` computed as one op, so
+    the graph gets one node instead of three and the backward is that formula directly.
+    """
+    z = as_tensor(logits)
+    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    rows = np.arange(len(labels))
+    shifted = z.data - z.data.max(axis=1, keepdims=True)     # log-sum-exp, stably
+    log_sum = np.log(np.exp(shifted).sum(axis=1))
+
+    def backward(g):
+        grad = np.exp(shifted - log_sum[:, np.newaxis])      # softmax(z)
+        grad[rows, labels] -= 1                              # − one-hot(y)
+        return (grad * g[:, np.newaxis],)
+
+    return Tensor._make(log_sum - shifted[rows, labels], (z,), backward, "cross_entropy")

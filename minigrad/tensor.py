@@ -96,9 +96,10 @@ def _operand(value, like: "Tensor") -> "Tensor":
     if isinstance(value, Tensor):
         return value
     if isinstance(value, numbers.Number) and not isinstance(value, np.generic):
-        if like.dtype.kind == "f" or isinstance(value, numbers.Integral):
-            return Tensor(np.asarray(value, dtype=like.dtype))
-        return Tensor(np.asarray(value, dtype=DEFAULT_DTYPE))
+        dtype = like.dtype if like.dtype.kind == "f" or isinstance(value, numbers.Integral) \
+            else DEFAULT_DTYPE
+        # A new 0-d array that nothing else holds: wrap it as it is (Tensor() would copy).
+        return Tensor._make(np.asarray(value, dtype=dtype), (), None, "")
     return Tensor(np.asarray(value))
 
 
@@ -262,7 +263,7 @@ class Tensor:
                     f"backward() without an argument needs a one-element tensor (a scalar "
                     f"loss); this one has shape {self.shape}. Reduce it first (e.g. "
                     f".sum() or .mean()) or pass the gradient: backward(grad)")
-            grad = np.ones_like(self.data)
+            grad = np.ones(self.shape, dtype=self.dtype)
         else:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad,
                               dtype=self.dtype)
@@ -273,12 +274,13 @@ class Tensor:
             raise RuntimeError(_RELEASED_MESSAGE)
 
         grads = {id(self): grad}
+        taken = {id(_memory_owner(grad))}  # arrays a .grad holds now; the caller's grad too
         for node in reversed(topological_order(self)):
             node_grad = grads.pop(id(node), None)
             if node_grad is None:
                 continue
             if node.is_leaf or node._retains_grad:
-                node._accumulate(node_grad)
+                node._accumulate(node_grad, taken)
             if node._backward is None:
                 continue
             if node._backward is _RELEASED:
@@ -296,12 +298,27 @@ class Tensor:
                 node._parents = ()
                 node._backward = _RELEASED
 
-    def _accumulate(self, grad: np.ndarray) -> None:
-        """``self.grad += grad`` (a fresh array the first time), in this tensor's dtype."""
-        if self.grad is None:
-            self.grad = np.array(grad, dtype=self.dtype, copy=True)
-        else:
+    def _accumulate(self, grad: np.ndarray, taken: set) -> None:
+        """``self.grad += grad``, in this tensor's dtype.
+
+        The first time, ``.grad`` must become an array no one else holds, since later
+        backward passes (and optimizers) change it in place. An op's backward returns
+        either a new array or its incoming gradient (or a view of it), which an op with
+        two inputs may hand to both (``a + b`` gives ``g`` to ``a`` and to ``b``). So the
+        array is kept as it is — no copy, as PyTorch does too — when its memory is not
+        already some other tensor's ``.grad`` (``taken``, by memory owner) and it is
+        writeable, row-major and of the right dtype; otherwise it is copied.
+        """
+        if self.grad is not None:
             self.grad += grad
+            return
+        owner = _memory_owner(grad)
+        if (id(owner) in taken or not grad.flags.writeable or not grad.flags.c_contiguous
+                or grad.dtype != self.dtype):
+            grad = np.array(grad, dtype=self.dtype, copy=True)
+            owner = grad
+        taken.add(id(owner))
+        self.grad = grad
 
     # -- operator overloads: each one calls the op in minigrad.ops -----------------------
     def __add__(self, other):
@@ -419,6 +436,11 @@ class Tensor:
     def argmax(self, axis=None):
         """Index of the largest value (an integer tensor, outside the graph)."""
         return Tensor(np.argmax(self.data, axis=axis))
+
+
+def _memory_owner(array: np.ndarray) -> np.ndarray:
+    """The array that owns ``array``'s memory (``array`` itself unless it is a view)."""
+    return array if array.base is None else array.base
 
 
 def _data(value):

@@ -218,3 +218,45 @@ def test_comparisons_and_argmax_are_outside_the_graph():
     x = minigrad.tensor([1.0, 3.0, 2.0], requires_grad=True)
     assert not (x > 1.5).requires_grad
     assert x.argmax().item() == 1
+
+
+# -- .grad keeps the backward pass's array without a copy when that is safe -----------
+def test_two_leaves_fed_the_same_gradient_get_separate_arrays():
+    a = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    b = minigrad.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    assert a.grad is not b.grad and not np.shares_memory(a.grad, b.grad)
+    a.grad += 10                      # an optimizer or a second backward writes in place
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+
+
+def test_a_gradient_passed_to_backward_is_never_kept():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    g = np.array([1.0, 1.0], dtype=np.float32)
+    (x + 0).backward(g)
+    assert not np.shares_memory(x.grad, g)
+    x.grad += 1
+    np.testing.assert_array_equal(g, [1.0, 1.0])
+
+
+def test_retained_grad_and_leaf_grad_do_not_share_memory():
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 0
+    y.retain_grad()
+    (y + 0).sum().backward()
+    assert not np.shares_memory(x.grad, y.grad)
+
+
+def test_second_backward_accumulates_without_touching_the_other_leaf():
+    a = minigrad.tensor([1.0], requires_grad=True)
+    b = minigrad.tensor([1.0], requires_grad=True)
+    (a + b).sum().backward()
+    (a * 3).sum().backward()
+    np.testing.assert_array_equal(a.grad, [4.0])
+    np.testing.assert_array_equal(b.grad, [1.0])
+
+
+def test_weight_gradient_of_x_at_W_T_is_row_major():
+    W = minigrad.randn(5, 3, requires_grad=True)
+    (minigrad.randn(4, 3) @ W.T).sum().backward()
+    assert W.grad.flags.c_contiguous and W.grad.shape == (5, 3)

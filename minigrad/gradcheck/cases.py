@@ -131,4 +131,6 @@ OP_CASES = [
            [((3, 4),), ((2, 3, 5),)]),
     OpCase("log_softmax(axis=0)", lambda x: ops.log_softmax(x, 0),
            lambda x: np.log(_softmax_ref(x, 0)), [((3, 4),)]),
+    OpCase("cross_entropy", lambda x: ops.cross_entropy(x, LABELS),
+           lambda x: -np.log(_softmax_ref(x, 1))[np.arange(5), LABELS], [((5, 4),)]),
 ]

@@ -8,6 +8,7 @@ gradient comes from their backward rules and needs no code of its own.
 
 import numpy as np
 
+from minigrad import ops
 from minigrad.ops import as_tensor, log_softmax, relu, sigmoid, softmax, tanh
 from minigrad.tensor import Tensor
 
@@ -76,10 +77,11 @@ def cross_entropy(input, target, reduction: str = "mean") -> Tensor:
         \ell_i = -\log \operatorname{softmax}(z_i)_{y_i}
                = -z_{i,y_i} + \log \sum_{c=1}^{C} e^{z_{i,c}},
 
-    computed with :func:`minigrad.log_softmax`, whose log-sum-exp subtracts
-    :math:`\max_c z_{i,c}` first so no exponential overflows. The gradient that flows
-    back is :math:`\partial \ell_i / \partial z_{i,c} = \operatorname{softmax}(z_i)_c -
-    [c = y_i]`.
+    computed by the op :func:`minigrad.ops.cross_entropy` (the same as
+    ``-log_softmax(z, axis=1)[arange(N), y]``, in one graph node), whose log-sum-exp
+    subtracts :math:`\max_c z_{i,c}` first so no exponential overflows. The gradient
+    that flows back is :math:`\partial \ell_i / \partial z_{i,c} =
+    \operatorname{softmax}(z_i)_c - [c = y_i]`.
 
     Parameters
     ----------
@@ -93,9 +95,7 @@ def cross_entropy(input, target, reduction: str = "mean") -> Tensor:
     check_reduction(reduction)
     input = as_tensor(input)
     labels = _check_labels(input, target)
-    log_probs = log_softmax(input, axis=1)
-    losses = -log_probs[np.arange(len(labels)), labels]
-    return _reduce(losses, reduction)
+    return _reduce(ops.cross_entropy(input, labels), reduction)
 
 
 def _check_labels(input: Tensor, target) -> np.ndarray:
