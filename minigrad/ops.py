@@ -192,6 +192,35 @@ def matmul(a, b) -> Tensor:
     return Tensor._make(out, (a, b), backward, "matmul")
 
 
+def linear(x, weight, bias=None) -> Tensor:
+    """z = x Wᵀ + b, a fully connected layer (``torch.nn.functional.linear``).
+
+    W has shape (out_features, in_features), as in PyTorch; x has shape (..., in_features).
+
+    ∂L/∂x = g W,   ∂L/∂W = gᵀ x,   ∂L/∂b = Σ g over every row.
+
+    The same numbers as ``x @ W.T + b``, as one node instead of three (transpose, matmul,
+    add), with ∂L/∂W computed directly in W's own row-major layout.
+    """
+    x, weight = as_tensor(x), as_tensor(weight)
+    if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not fit a weight of shape "
+                         f"{weight.shape}; the input's last dimension must be "
+                         f"in_features = {weight.shape[1]}")
+    parents = (x, weight) if bias is None else (x, weight, as_tensor(bias))
+    out = x.data @ weight.data.T
+    if bias is not None:
+        out += parents[2].data
+
+    def backward(g):
+        rows = g.reshape(-1, g.shape[-1])                       # every row of the batch
+        return (g @ weight.data if x.requires_grad else None,
+                rows.T @ x.data.reshape(-1, x.shape[-1]) if weight.requires_grad else None,
+                rows.sum(axis=0) if bias is not None and parents[2].requires_grad else None)
+
+    return Tensor._make(out, parents, backward, "linear")
+
+
 def _is_transposed(x: np.ndarray) -> bool:
     """True for a 2-D array stored column by column, such as the view ``W.T``."""
     return x.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous

@@ -20,14 +20,8 @@ REDUCTIONS = ("mean", "sum", "none")
 
 def linear(x, weight, bias=None) -> Tensor:
     r"""The affine map :math:`y = x W^\top + b`, with ``weight`` :math:`W` of shape
-    (out_features, in_features) as in PyTorch."""
-    x = as_tensor(x)
-    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} does not fit a weight of shape "
-                         f"{weight.shape}; the input's last dimension must be "
-                         f"in_features = {weight.shape[1]}")
-    out = x @ weight.T
-    return out if bias is None else out + bias
+    (out_features, in_features) as in PyTorch: the op :func:`minigrad.ops.linear`."""
+    return ops.linear(x, weight, bias)
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
