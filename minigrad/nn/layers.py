@@ -84,7 +84,8 @@ class Sequential(Module):
             setattr(self, str(i), module)
 
     def _layers(self) -> list:
-        return self.children()
+        """The modules in order: the attributes ``"0"``, ``"1"``, … set in ``__init__``."""
+        return [value for value in vars(self).values() if isinstance(value, Module)]
 
     def forward(self, x):
         for layer in self._layers():
