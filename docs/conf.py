@@ -14,6 +14,10 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # lessons plot headless
+# One BLAS thread for the lessons: their matrices are small, and two BLAS threads on a
+# busy 2-core machine run many times slower. (Set before numpy is first imported.)
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent

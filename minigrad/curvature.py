@@ -112,7 +112,7 @@ def hvp(loss_fn, params, v, eps=1e-7):
 
 
 def top_eigenvalue(loss_fn, params, iters=100, tol=1e-6, seed=0, eps=1e-7,
-                   return_vector=False):
+                   return_vector=False, v0=None):
     r"""The sharpness :math:`\lambda_{\max}` of the loss, by power iteration.
 
     Start from a random unit vector :math:`v_0` and repeat
@@ -144,6 +144,11 @@ def top_eigenvalue(loss_fn, params, iters=100, tol=1e-6, seed=0, eps=1e-7,
         Relative finite-difference step passed to :func:`hvp`.
     return_vector : bool, optional
         Also return the eigenvector (a list of arrays shaped like ``params``).
+    v0 : list of numpy.ndarray, optional
+        The start vector, one array per parameter (not all zero), instead of a random
+        one. Pass the eigenvector of an earlier call (``return_vector=True``) to
+        warm-start after the parameters moved a little: a few products then suffice
+        (lesson 03 tracks the sharpness during training this way).
 
     Returns
     -------
@@ -161,15 +166,21 @@ def top_eigenvalue(loss_fn, params, iters=100, tol=1e-6, seed=0, eps=1e-7,
     Examples
     --------
     >>> model = nn.MLP([64, 32, 10])                              # doctest: +SKIP
-    >>> loss_fn = lambda: nn.CrossEntropyLoss()(model(minigrad.tensor(X)), y)
-    >>> lam = top_eigenvalue(loss_fn, model.parameters())
-    >>> 2 / lam     # the largest learning rate plain gradient descent tolerates here
+    >>> loss_fn = lambda: nn.CrossEntropyLoss()(model(minigrad.tensor(X)), y)  # doctest: +SKIP
+    >>> lam = top_eigenvalue(loss_fn, model.parameters())         # doctest: +SKIP
+    >>> 2 / lam     # the largest η plain gradient descent tolerates  # doctest: +SKIP
     """
     params = _check_params(params)
     if iters < 1:
         raise ValueError(f"iters must be at least 1, got {iters}")
-    rng = np.random.default_rng(seed)
-    v = _scale([rng.standard_normal(p.shape) for p in params], 1.0)
+    if v0 is None:
+        rng = np.random.default_rng(seed)
+        v0 = [rng.standard_normal(p.shape) for p in params]
+    else:
+        v0 = _check_direction(v0, params)
+        if _norm(v0) == 0:
+            raise ValueError("v0 is the zero vector; power iteration needs a nonzero start")
+    v = _scale(v0, 1.0)
 
     eigenvalue = None
     for _ in range(iters):

@@ -149,6 +149,24 @@ def test_top_eigenvalue_matches_eigvalsh():
     np.testing.assert_allclose(A @ v, lam * v, atol=1e-4)
 
 
+def test_top_eigenvalue_warm_start_from_the_eigenvector_needs_few_products():
+    loss_fn, params = _quadratic(A, B)
+    lam, vector = top_eigenvalue(loss_fn, params, iters=300, tol=1e-9, return_vector=True)
+    calls = []
+
+    def counted():
+        calls.append(1)
+        return loss_fn()
+
+    warm = top_eigenvalue(counted, params, iters=300, tol=1e-9, v0=vector)
+    assert warm == pytest.approx(lam, rel=1e-6)
+    assert len(calls) <= 2 * 3 * 2          # ≤ 3 products, 2 gradients each (+ slack)
+    with pytest.raises(ValueError, match="zero vector"):
+        top_eigenvalue(loss_fn, params, v0=[np.zeros(p.shape) for p in params])
+    with pytest.raises(ValueError, match="shape"):
+        top_eigenvalue(loss_fn, params, v0=[np.zeros((2, 2)) for p in params])
+
+
 def test_top_eigenvalue_is_reproducible_for_a_seed():
     loss_fn, params = _quadratic(A, B)
     assert top_eigenvalue(loss_fn, params, seed=5) == top_eigenvalue(loss_fn, params, seed=5)
