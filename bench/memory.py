@@ -58,7 +58,7 @@ def run(steps=(1000, 5000), print_fn=print) -> dict:
              f"vs {first + 1:,}–{total:,}\n")
     print_fn("(traced: what the steps allocate — activations, graph, gradients, "
              "temporaries; the weights, made before, are not counted)\n")
-    print_fn(f"| step | peak traced, MB | in use after, MB | live objects | max RSS, MB |")
+    print_fn("| step | peak traced, MB | in use after, MB | live objects | max RSS, MB |")
     print_fn("|---|---:|---:|---:|---:|")
     result = {}
     for name, maker in (("minigrad", impls.make_minigrad), ("numpy", impls.make_numpy)):

@@ -26,7 +26,7 @@ import numpy as np
 
 import minigrad
 from minigrad import nn, optim
-from minigrad.curvature import hvp, top_eigenvalue
+from minigrad.curvature import top_eigenvalue
 from minigrad.data import load_digits, make_house_prices
 from minigrad.plot import curves
 from minigrad.toy import BOWL_START, bowl

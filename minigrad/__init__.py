@@ -23,6 +23,7 @@ __all__ = [
     "Tensor", "tensor", "zeros", "ones", "randn", "no_grad", "is_grad_enabled",
     "manual_seed", "gradcheck", "numerical_grad", "GradcheckError",
     "exp", "log", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "matmul", "mean",
+    "data", "nn", "optim",
 ]
 
 # The sub-packages, importable as attributes after ``import minigrad`` (as torch.nn).
