@@ -160,6 +160,11 @@ class Tensor:
 
     # -- properties ------------------------------------------------------------------
     @property
+    def array(self) -> np.ndarray:
+        """The numpy array holding the values (the engine's storage)."""
+        return self.data
+
+    @property
     def shape(self) -> tuple:
         return self.data.shape
 
