@@ -172,9 +172,9 @@ M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if bias.ndim else ro
 M("linear-weight-grad-batched", O, "rows.T @ x.array.reshape(-1, x.shape[-1]) if weight",
   "(g.T @ x.array).reshape(weight.shape) if weight",
   "linear's weight gradient wrong for batched (3-D) inputs")
-M("sum-keepdim-restore", O, "    if keepdim or dims is None and g.ndim == len(shape):\n        return g",
-  "    if keepdim or dims is None:\n        return g",
-  "reductions over all dims without keepdim broadcast wrongly")
+M("sum-grad-not-restored", O, "        return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
+  "        return (np.broadcast_to(g, a.shape),)",
+  "sum's gradient broadcast without putting the reduced axis back (wrong for square inputs)")
 M("mean-grad-not-divided", O, "return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)",
   "return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
   "∂mean/∂aᵢ = 1 instead of 1/n")

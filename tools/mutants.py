@@ -13,7 +13,9 @@ touched), puts the bug in, runs the covering tests with ``pytest -x`` and record
 * **stale** — the snippet is no longer in the file (the code changed since the mutant
   was written): reported, not counted, to be re-anchored.
 
-The score is killed / (killed + survived). ``--without-torch`` runs every test with
+The test file that killed each mutant is remembered (in a small JSON file in the
+temporary directory) and run alone first next time; only if it passes do all the
+covering files run. The score is killed / (killed + survived). ``--without-torch`` runs every test with
 ``import torch`` failing, as on a machine without PyTorch (the comparisons with PyTorch
 then skip), so the score says what the by-value tests alone catch.
 
@@ -32,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import hashlib
+import json
 import os
 import queue
 import shutil
@@ -49,9 +53,11 @@ from mutant_list import MUTANTS, Mutant  # noqa: E402
 
 COPIED = ("minigrad", "tests", "setup.cfg", "pyproject.toml")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "_build", "auto_lessons")
-PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", "-rN"]
-NO_TORCH = ('raise ImportError("torch is hidden by tools/mutants.py --without-torch, to '
-            'measure what the tests catch without PyTorch")\n')
+PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", "-rfE"]
+# What ``import torch`` meets with --without-torch: the error of a missing package (pytest's
+# importorskip skips on ModuleNotFoundError only), saying who hid it.
+NO_TORCH = ('raise ModuleNotFoundError("No module named \'torch\' (hidden by tools/mutants.py '
+            '--without-torch)", name="torch")\n')
 MAX_JOBS = 2
 
 
@@ -113,12 +119,20 @@ def snippet_count(mutant: Mutant) -> int:
     return (ROOT / mutant.file).read_text().count(mutant.old)
 
 
-def run_one(sandbox: Sandbox, mutant: Mutant, timeout: float) -> dict:
+def run_one(sandbox: Sandbox, mutant: Mutant, timeout: float, hint: str | None) -> dict:
+    """Apply ``mutant``, run its tests, restore the file. ``hint`` is the test file that
+    killed this mutant last time: it runs alone first, and only if it passes do all the
+    covering files run (the same verdict, most of the time in a fraction of the time)."""
     original = sandbox.apply(mutant)
     if original is None:
         return {"mutant": mutant, "status": "stale", "seconds": 0.0, "output": ""}
     try:
-        code, output, seconds = sandbox.run_tests(mutant.tests, timeout)
+        code, seconds = None, 0.0
+        if hint in mutant.tests and len(mutant.tests) > 1:
+            code, output, seconds = sandbox.run_tests([hint], timeout)
+        if code not in (1, 2):
+            code, output, more = sandbox.run_tests(mutant.tests, timeout)
+            seconds += more
     finally:
         sandbox.restore(mutant, original)
     if code is None:
@@ -140,6 +154,36 @@ def first_failure(output: str) -> str:
         if line.startswith(("FAILED", "ERROR")):
             return line[:150]
     return ""
+
+
+def killing_file(output: str) -> str | None:
+    """The test file named by the first FAILED/ERROR line, e.g. ``tests/test_ops.py``."""
+    line = first_failure(output)
+    if not line:
+        return None
+    path = line.split()[1].split("::")[0]
+    return path if path.endswith(".py") else None
+
+
+def _cache_path() -> Path:
+    """Where the killing test file of each mutant is remembered between runs (outside the
+    repository: a per-checkout file in the temporary directory)."""
+    key = hashlib.sha1(str(ROOT).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"minigrad-mutants-{key}.json"
+
+
+def load_hints() -> dict:
+    try:
+        return json.loads(_cache_path().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def save_hints(hints: dict) -> None:
+    try:
+        _cache_path().write_text(json.dumps(hints, indent=0, sort_keys=True))
+    except OSError:
+        pass
 
 
 def baseline(sandbox: Sandbox, mutants, timeout: float) -> bool:
@@ -164,15 +208,18 @@ def run_all(mutants, jobs: int, without_torch: bool, timeout: float, check_basel
         for sandbox in sandboxes:
             free.put(sandbox)
         lock = threading.Lock()
+        hints = load_hints()
 
         def work(mutant):
             sandbox = free.get()
             try:
-                result = run_one(sandbox, mutant, timeout)
+                result = run_one(sandbox, mutant, timeout, hints.get(mutant.id))
             finally:
                 free.put(sandbox)
             with lock:
                 results.append(result)
+                if result["status"] == "killed" and killing_file(result["output"]):
+                    hints[mutant.id] = killing_file(result["output"])
                 note = first_failure(result["output"]) if result["status"] == "killed" else ""
                 print(f"[{len(results):3d}/{len(mutants)}] {result['status']:<8} "
                       f"{result['seconds']:6.1f} s  {mutant.id}"
@@ -183,6 +230,7 @@ def run_all(mutants, jobs: int, without_torch: bool, timeout: float, check_basel
 
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
             list(pool.map(work, mutants))
+        save_hints(hints)
     order = {m.id: i for i, m in enumerate(mutants)}
     return sorted(results, key=lambda r: order[r["mutant"].id])
 
