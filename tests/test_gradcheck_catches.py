@@ -169,3 +169,27 @@ def test_integer_and_array_inputs_are_held_constant():
     grads = numerical_grad(lambda t, i: (t * i).sum(), [x, k])
     assert grads[1] is None
     np.testing.assert_allclose(grads[0], [3.0, 4.0], rtol=1e-8)
+
+
+def test_a_backward_that_ignores_the_incoming_gradient_is_caught_on_a_non_scalar_output():
+    # backward returns the local derivative 2x without multiplying by g: right only when
+    # g is all ones, so the check must weight the outputs by something else.
+    def fn(x):
+        out = x * x
+        return Tensor._make(out.array, (x,), lambda g: (2 * x.array,), "ignores_g")
+    x = minigrad.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    assert gradcheck(lambda t: fn(t).sum(), [x])              # a scalar output: g = 1
+    with pytest.raises(GradcheckError):
+        gradcheck(fn, [x])
+
+
+def test_fast_mode_compares_along_a_unit_direction():
+    # An error δ in every element moves the derivative along a *unit* direction u by
+    # δ·Σuᵢ; for seed 0 and n = 5000, Σuᵢ = −0.32, so δ = 3e-5 stays within atol = 1e-4.
+    # Along the unnormalised Gaussian direction (norm 70) it would be δ·(−22.7) = 7e-4.
+    x = _large_input(5000)
+    almost = lambda t: _square_with_backward(lambda g: g + 3e-5)(t).sum()  # noqa: E731
+    assert gradcheck(almost, [x], fast=True, atol=1e-4, rtol=0)
+    with pytest.raises(GradcheckError, match="random direction"):
+        gradcheck(lambda t: _square_with_backward(lambda g: g + 1e-3)(t).sum(), [x],
+                  fast=True, atol=1e-4, rtol=0)

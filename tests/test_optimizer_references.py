@@ -203,3 +203,34 @@ def test_zero_grad_sets_gradients_to_none_or_zero():
     (p * 3).sum().backward()
     optimizer.zero_grad()
     assert p.grad is None
+
+
+SCHEDULED = [
+    (SGD, dict(momentum=0.9), lambda lr: sgd(lr, momentum=0.9)),
+    (SGD, dict(momentum=0.9, nesterov=True), lambda lr: sgd(lr, 0.9, nesterov=True)),
+    (RMSprop, dict(momentum=0.8), lambda lr: rmsprop(lr, momentum=0.8)),
+    (Adam, dict(), lambda lr: adam(lr)),
+    (AdamW, dict(weight_decay=0.3), lambda lr: adam(lr, weight_decay=0.3, decoupled=True)),
+    (Adagrad, dict(lr_decay=0.1), lambda lr: adagrad(lr, lr_decay=0.1)),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, reference", SCHEDULED,
+                         ids=[f"{c.__name__}-{k}" for c, k, _ in SCHEDULED])
+def test_a_learning_rate_changed_between_steps_applies_as_in_pytorch(cls, kwargs, reference):
+    # η outside the momentum buffer (PyTorch's form): a new η scales the whole buffer.
+    lrs = [0.01 * (1 + (t % 5)) for t in range(STEPS)]
+    p = minigrad.tensor(THETA0.copy(), requires_grad=True)
+    optimizer = cls([p], lr=lrs[0], **kwargs)
+    ours = []
+    for lr in lrs:
+        optimizer.param_groups[0]["lr"] = lr
+        optimizer.zero_grad()
+        (((p - minigrad.tensor(C)) ** 4).sum() / 4 + (p * minigrad.tensor(R)).sum()).backward()
+        optimizer.step()
+        ours.append(p.array.copy())
+    theta, state, expected = THETA0.copy(), {}, []
+    for t, lr in enumerate(lrs, start=1):
+        theta = reference(lr)(theta, gradient(theta), state, t)
+        expected.append(theta.copy())
+    np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-12)

@@ -24,6 +24,7 @@ Usage (from the repository root, with the project's virtual environment)::
     .venv/bin/python tools/mutants.py                  # every mutant, PyTorch importable
     .venv/bin/python tools/mutants.py --without-torch  # the same with PyTorch hidden
     .venv/bin/python tools/mutants.py --only adam      # mutants whose id contains "adam"
+    .venv/bin/python tools/mutants.py --only relu --tests tests/test_special_points.py
     .venv/bin/python tools/mutants.py --check          # only check the snippets are found
     .venv/bin/python tools/mutants.py --show pow-exponent-at-zero   # print one mutant
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import dataclasses
 import hashlib
 import json
 import os
@@ -263,6 +265,10 @@ def main(argv=None) -> int:
                         help="run the tests with `import torch` failing")
     parser.add_argument("--only", action="append", default=[], metavar="TEXT",
                         help="run the mutants whose id or file contains TEXT (repeatable)")
+    parser.add_argument("--tests", action="append", default=[], metavar="FILE",
+                        help="run only these test files against every mutant (repeatable; "
+                             "e.g. to see that a new test file alone kills the mutants "
+                             "it was written for)")
     parser.add_argument("--jobs", type=int, default=MAX_JOBS,
                         help=f"parallel workers, at most {MAX_JOBS} (default {MAX_JOBS})")
     parser.add_argument("--timeout", type=float, default=300,
@@ -284,6 +290,11 @@ def main(argv=None) -> int:
         sys.exit(f"duplicate mutant ids in mutant_list.py: {duplicates}")
     mutants = [m for m in MUTANTS
                if not args.only or any(t in m.id or t in m.file for t in args.only)]
+    if args.tests:
+        missing = [t for t in args.tests if not (ROOT / t).exists()]
+        if missing:
+            sys.exit(f"no such test file: {missing}")
+        mutants = [dataclasses.replace(m, tests=tuple(args.tests)) for m in mutants]
     if args.show:
         for m in MUTANTS:
             if m.id == args.show:
