@@ -123,6 +123,12 @@ def test_the_gradient_through_a_dtype_change_comes_back_in_the_inputs_dtype():
     y.sum().backward()
     assert x.grad.dtype == np.float64
     np.testing.assert_array_equal(x.grad.array, [3.0, 3.0])
+    # the gradient flowing back above the cast is float64 again: 0.1 stays exactly 0.1
+    x.grad = None
+    u = (x * 0.1).retain_grad()
+    u.to(minigrad.float32).sum().backward()
+    assert u.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad.array, [0.1, 0.1])
     h = _leaf([1.0, 2.0], dtype=np.float16)
     (h.float() * 2).sum().backward()
     assert h.grad.dtype == np.float16
