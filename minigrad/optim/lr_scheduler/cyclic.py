@@ -1,8 +1,11 @@
-"""Schedules that go up and down: one-cycle and cyclic learning rates."""
+"""Schedules that go up and down: one-cycle, cyclic, and cosine with warm restarts."""
 
 import math
 
-from minigrad.optim.lr_scheduler.base import LRScheduler, _check_optimizer, _check_positive_int, _per_group
+from minigrad.optim.lr_scheduler.base import (LRScheduler, _check_optimizer,
+                                              _check_positive_int, _per_group,
+                                              _set_group_value,
+                                              _warn_if_stepped_before_optimizer)
 
 
 class OneCycleLR(LRScheduler):
@@ -263,6 +266,87 @@ class CyclicLR(LRScheduler):
 
 
 
+class CosineAnnealingWarmRestarts(LRScheduler):
+    r"""Cosine annealing with warm restarts (Loshchilov and Hutter, SGDR, 2017): anneal
+    from :math:`\eta_0` to :math:`\eta_{min}` over :math:`T_i` steps, jump back to
+    :math:`\eta_0`, and make the next period :math:`T_{mult}` times longer:
+
+    .. math::
+        \eta_t = \eta_{min} + \tfrac12 (\eta_0 - \eta_{min})
+                 \left(1 + \cos\frac{T_{cur}\,\pi}{T_i}\right),
+
+    where :math:`T_{cur}` counts the steps since the last restart and :math:`T_i` is
+    the current period (:math:`T_0, T_0 T_{mult}, T_0 T_{mult}^2, \dots`).
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    T_0 : int
+        Length of the first period, in steps.
+    T_mult : int, optional
+        Factor by which each period is longer than the last (default: 1).
+    eta_min : float, optional
+        :math:`\eta_{min}` (default: 0).
+    last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
+
+    Notes
+    -----
+    Computed from :math:`T_{cur}`, not recursively. ``step(epoch)`` with a fractional
+    epoch (``step(epoch + i / iters)`` inside an epoch of ``iters`` batches) is a
+    feature here, not deprecated, as in PyTorch: with :math:`T_{mult} > 1` the period
+    containing ``epoch`` is :math:`n = \lfloor \log_{T_{mult}}(1 + \text{epoch}
+    (T_{mult} - 1)/T_0) \rfloor`.
+    """
+
+    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+        if isinstance(T_0, bool) or not isinstance(T_0, int) or T_0 <= 0:
+            raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+        if isinstance(T_mult, bool) or not isinstance(T_mult, int) or T_mult < 1:
+            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not isinstance(eta_min, (float, int)):
+            raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type "
+                             f"{type(eta_min)}")
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self.T_cur = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        cosine = (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+        return [self.eta_min + (eta_0 - self.eta_min) * cosine
+                for eta_0, _ in self._per_group_of(self.base_lrs)]
+
+    def step(self, epoch=None):
+        """Advance one step, or jump to ``epoch`` (may be fractional)."""
+        _warn_if_stepped_before_optimizer(self)
+        self._step_count += 1
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i:                  # restart
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+        elif epoch >= self.T_0:
+            if self.T_mult == 1:
+                self.T_cur = epoch % self.T_0
+            else:
+                n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+                self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+                self.T_i = self.T_0 * self.T_mult ** n
+        else:
+            self.T_i = self.T_0
+            self.T_cur = epoch
+        self.last_epoch = math.floor(epoch)
+        self._set_lrs(self.get_lr())
+
+
 def _phase(end_step, start_lr, end_lr, start_momentum, end_momentum):
     return {"end_step": end_step, "start_lr": start_lr, "end_lr": end_lr,
             "start_momentum": start_momentum, "end_momentum": end_momentum}
@@ -281,7 +365,7 @@ def _set_momentum(group, use_beta1, momentum):
     if use_beta1:
         group["betas"] = (momentum, *group["betas"][1:])
     else:
-        group["momentum"] = momentum
+        _set_group_value(group, "momentum", momentum)
 
 
 def _start_momentum_cycle(optimizer, use_beta1, base_momentums, max_momentums):
