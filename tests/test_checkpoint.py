@@ -370,3 +370,86 @@ def test_fuzz_mutated_checkpoints_raise_only_checkpoint_error(tmp_path):
             pass
 
     check()
+
+
+# ------------------------------- a 0-d parameter resumes exactly, for every optimizer
+class Scaled(nn.Module):
+    """A linear layer times a learned scale: a 0-d parameter, as ``nn.Parameter(2.0)``."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(2.0)
+        self.linear = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.linear(x) * self.scale
+
+
+OPTIMIZERS = {
+    "SGD-momentum": lambda p: SGD(p, lr=0.05, momentum=0.9),
+    "SGD-nesterov": lambda p: SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
+    "Adam": lambda p: Adam(p, lr=0.01),
+    "Adam-amsgrad": lambda p: Adam(p, lr=0.01, amsgrad=True),
+    "AdamW": lambda p: __import__("minigrad").optim.AdamW(p, lr=0.01),
+    "RMSprop": lambda p: __import__("minigrad").optim.RMSprop(p, lr=0.01, momentum=0.5,
+                                                              centered=True),
+    "Adagrad": lambda p: __import__("minigrad").optim.Adagrad(p, lr=0.1),
+}
+
+
+def _scaled_run(make_optimizer):
+    minigrad.manual_seed(3)
+    model = Scaled()
+    return model, make_optimizer(model.parameters())
+
+
+def _steps(model, optimizer, n):
+    loss_fn = nn.CrossEntropyLoss()
+    for i in range(n):
+        optimizer.zero_grad()
+        loss_fn(model(minigrad.tensor(X[i % 5 * 8:(i % 5 + 1) * 8])), Y[i % 5 * 8:(i % 5 + 1) * 8]).backward()
+        optimizer.step()
+
+
+@pytest.mark.parametrize("through", ["state_dict", "checkpoint"])
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_zero_dim_parameter_resumes_bit_identically(tmp_path, name, through):
+    """The state of ``scale`` (shape ()) must keep updating after a resume: 0-d state
+    that comes back as a Python float would be rebound, not updated in place."""
+    make = OPTIMIZERS[name]
+    model, optimizer = _scaled_run(make)
+    _steps(model, optimizer, 10)
+    uninterrupted_model, uninterrupted_opt = _scaled_run(make)
+    _steps(uninterrupted_model, uninterrupted_opt, 10)
+    _steps(uninterrupted_model, uninterrupted_opt, 10)
+
+    resumed, resumed_opt = _scaled_run(make)
+    if through == "checkpoint":
+        checkpoint.save(tmp_path / "zero_dim.npz", model, optimizer)
+        checkpoint.load(tmp_path / "zero_dim.npz", resumed, resumed_opt)
+    else:
+        resumed.load_state_dict(model.state_dict())
+        resumed_opt.load_state_dict(optimizer.state_dict())
+    _steps(resumed, resumed_opt, 10)
+    _assert_same_state(resumed.state_dict(), uninterrupted_model.state_dict())
+    for p, q in zip(resumed.parameters(), uninterrupted_model.parameters()):
+        for key, value in uninterrupted_opt.state[q].items():
+            np.testing.assert_array_equal(resumed_opt.state[p][key], value, err_msg=key)
+
+
+@pytest.mark.parametrize("name", ["SGD-momentum", "Adam", "RMSprop", "Adagrad"])
+def test_lr_range_test_leaves_a_zero_dim_parameter_trainable(name):
+    """lr_range_test restores the optimizer with load_state_dict; training afterwards
+    must go on exactly as if the test had never run."""
+    from minigrad.lr_search import lr_range_test
+
+    make = OPTIMIZERS[name]
+    model, optimizer = _scaled_run(make)
+    _steps(model, optimizer, 5)
+    twin, twin_opt = _scaled_run(make)
+    _steps(twin, twin_opt, 5)
+    batches = [(X[:8], Y[:8]), (X[8:16], Y[8:16])]
+    lr_range_test(model, nn.CrossEntropyLoss(), optimizer, batches, num_iter=10)
+    _steps(model, optimizer, 5)
+    _steps(twin, twin_opt, 5)
+    _assert_same_state(model.state_dict(), twin.state_dict())
