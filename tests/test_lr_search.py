@@ -7,6 +7,7 @@ cores stay fast. They are module-level functions, so worker processes can unpick
 import concurrent.futures
 import functools
 import os
+import sys
 import time
 import warnings
 
@@ -200,7 +201,7 @@ def _fit_trial(lr):
     from minigrad.train import fit
 
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((64, 4)).astype(np.float32)
+    X = rng.standard_normal((48 + 20000, 4)).astype(np.float32)  # a long validation pass
     y = (X[:, 0] - X[:, 1] > 0).astype(np.int64)
     model = nn.Linear(4, 2)
     weights = np.random.default_rng(1).standard_normal((2, 4)).astype(np.float32)
@@ -218,10 +219,15 @@ def test_threads_give_the_same_results_as_in_process():
     validation pass under no_grad() would stop another's training."""
     lrs = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
     alone = grid_search(_fit_trial, lrs, n_jobs=1)
-    for _ in range(3):
-        with concurrent.futures.ThreadPoolExecutor(4) as threads:
-            together = grid_search(_fit_trial, lrs, executor=threads)
-        assert _table(together) == _table(alone)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)          # switch threads often, so the passes interleave
+    try:
+        for _ in range(3):
+            with concurrent.futures.ThreadPoolExecutor(4) as threads:
+                together = grid_search(_fit_trial, lrs, executor=threads)
+            assert _table(together) == _table(alone)
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def test_all_trials_failing_gives_no_best_and_a_warning():
