@@ -10,6 +10,8 @@ import math
 import warnings
 
 import numpy as np
+
+import minigrad
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -23,10 +25,9 @@ STEPS = 120
 pytestmark = pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step")
 
 
-class Param:
-    def __init__(self, data):
-        self.data = np.array(data, dtype=np.float64)
-        self.grad = None
+def Param(data):
+    """A float64 parameter (a leaf tensor that requires grad)."""
+    return minigrad.tensor(np.array(data, dtype=np.float64), requires_grad=True)
 
 
 def make_optimizers(opt_name="SGD"):
