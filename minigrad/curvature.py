@@ -242,7 +242,7 @@ def _axpy(a, x, y):
 
 
 def _size(params):
-    return sum(p.size for p in params)
+    return sum(p.numel() for p in params)
 
 
 def hessian(loss_fn, params, eps=1e-7):

@@ -269,7 +269,7 @@ def _check_pair(name: str, data) -> tuple:
 def _check_finite(name: str, X, y) -> None:
     """Refuse inputs or targets holding nan or inf: no learning rate can fix those."""
     for part, values in (("X", X), ("y", y)):
-        values = np.asarray(values.data if isinstance(values, Tensor) else values)
+        values = np.asarray(values.array if isinstance(values, Tensor) else values)
         if values.dtype.kind not in "fc":
             continue
         bad = ~np.isfinite(values)

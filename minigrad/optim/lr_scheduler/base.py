@@ -215,7 +215,7 @@ def _copy_value(value):
     """A copy of a rate that never aliases it (a Tensor rate is copied, as PyTorch's
     ``clone()``); numbers are returned as they are."""
     if _is_tensor(value):
-        return type(value)(np.array(value.array))
+        return value.detach().clone()
     return value
 
 
@@ -223,7 +223,7 @@ def _set_group_value(group, key, value):
     """``group[key] = value``, but a Tensor already there is overwritten in place (so
     whoever holds it sees the new rate, as in PyTorch)."""
     if key in group and _is_tensor(group[key]):
-        group[key].array[...] = np.asarray(getattr(value, "array", value))
+        group[key].fill_(value.item() if _is_tensor(value) else value)
     else:
         group[key] = value
 
