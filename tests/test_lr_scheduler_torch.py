@@ -415,3 +415,82 @@ def test_tensor_learning_rate_is_updated_in_place_as_torch():
         assert ours.get_last_lr()[0] is not ours_lr                  # a copy, as torch
         assert ours.get_last_lr()[0].item() == pytest.approx(theirs.get_last_lr()[0].item())
     assert ours.base_lrs[0].item() == theirs.base_lrs[0].item() == 0.1
+
+
+def _tensor_rates(opt, topt, values=(0.1, 0.05)):
+    """Make every group's rate a one-element tensor in both libraries."""
+    import minigrad
+    for g, tg, v in zip(opt.param_groups, topt.param_groups, values):
+        g["lr"], tg["lr"] = minigrad.tensor(v, dtype=np.float64), torch.tensor(v, dtype=torch.float64)
+
+
+def test_reduce_lr_on_plateau_keeps_tensor_rates_tensors_as_torch():
+    opt, topt = make_optimizers()
+    _tensor_rates(opt, topt)
+    ours, theirs = (m.ReduceLROnPlateau(o, patience=0)
+                    for m, o in ((lr_scheduler, opt), (torch.optim.lr_scheduler, topt)))
+    for metric in (1.0, 2.0, 3.0):
+        ours.step(metric)
+        theirs.step(metric)
+    assert [type(g["lr"]).__name__ for g in opt.param_groups] == ["Tensor", "Tensor"]
+    assert [g["lr"].item() for g in opt.param_groups] == pytest.approx(
+        [g["lr"].item() for g in topt.param_groups], rel=1e-15)
+
+
+def test_cyclic_lr_never_aliases_its_base_rates_as_torch():
+    """The group's tensor rate is written in place; base_lrs stay the starting values."""
+    opt, topt = make_optimizers()
+    _tensor_rates(opt, topt)
+    for module, o in ((lr_scheduler, opt), (torch.optim.lr_scheduler, topt)):
+        sched = module.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3)
+        for _ in range(4):
+            o.step()
+            sched.step()
+        assert [float(b) for b in sched.base_lrs] == [0.01, 0.01]
+    assert [g["lr"].item() for g in opt.param_groups] == pytest.approx(
+        [g["lr"].item() for g in topt.param_groups], rel=1e-12)
+
+
+def test_sequential_lr_containing_a_chained_scheduler_as_torch():
+    spec = ("SequentialLR", dict(
+        schedulers=[("ChainedScheduler", dict(schedulers=[
+            ("LinearLR", dict(start_factor=0.1, total_iters=5)),
+            ("ConstantLR", dict(factor=0.1, total_iters=5))])),
+                    ("ConstantLR", dict(factor=0.5, total_iters=5))],
+        milestones=[5]))
+    assert_same_schedule(*spec, steps=30)
+
+
+def test_cyclic_lr_state_dict_saves_a_callable_objects_attributes_as_torch():
+    class Decay:
+        def __init__(self):
+            self.rate = 0.9
+
+        def __call__(self, x):
+            return self.rate ** x
+
+    states = []
+    for module, o in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        fn = Decay()
+        sched = module.CyclicLR(o, 0.01, 0.1, scale_fn=fn, cycle_momentum=False)
+        state = sched.state_dict()
+        states.append((state["_scale_fn_custom"], "_scale_fn_ref" in state))
+        fn.rate = 0.5
+        sched.load_state_dict(state)
+        assert fn.rate == 0.9                         # the attributes came back
+    assert states[0] == states[1] == ({"rate": 0.9}, False)
+
+
+def test_one_cycle_lr_keeps_torchs_attribute_for_the_annealing():
+    for module, o in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.OneCycleLR(o, max_lr=1.0, total_steps=10, anneal_strategy="linear")
+        assert sched.state_dict()["_anneal_func_type"] == "linear"
+
+
+def test_plateau_error_when_a_group_was_added_reads_as_torch():
+    for module, o in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.ReduceLROnPlateau(o, patience=0, min_lr=[1e-5, 1e-4])
+        o.add_param_group({"params": [_param(module, 2)], "lr": 0.05})
+        sched.step(1.0)
+        with pytest.raises(RuntimeError, match="The number of param groups in the"):
+            sched.step(2.0)

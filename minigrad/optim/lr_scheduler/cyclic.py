@@ -1,6 +1,8 @@
 """Schedules that go up and down: one-cycle, cyclic, and cosine with warm restarts."""
 
+import functools
 import math
+import types
 
 from minigrad.optim.lr_scheduler.base import (LRScheduler, _check_optimizer,
                                               _check_positive_int, _per_group,
@@ -85,7 +87,7 @@ class OneCycleLR(LRScheduler):
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError("anneal_strategy must be one of 'cos' or 'linear', "
                              f"instead got {anneal_strategy!r}")
-        self.anneal_strategy = anneal_strategy
+        self._anneal_func_type = anneal_strategy       # PyTorch's attribute name
 
         n = self.total_steps
         if three_phase:
@@ -119,10 +121,22 @@ class OneCycleLR(LRScheduler):
                                       _per_group("max_momentum", optimizer, max_momentum))
         super().__init__(optimizer, last_epoch)
 
-    def _anneal(self, start, end, pct):
-        if self.anneal_strategy == "cos":
-            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+    @staticmethod
+    def _annealing_cos(start, end, pct):
+        """From ``start`` at pct = 0 to ``end`` at pct = 1 along half a cosine."""
+        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+    @staticmethod
+    def _annealing_linear(start, end, pct):
+        """From ``start`` to ``end`` along a straight line."""
         return (end - start) * pct + start
+
+    def _anneal(self, start, end, pct):
+        kind = getattr(self, "_anneal_func_type", None)
+        if kind is None:                       # a state dict of PyTorch < 2.2 had the
+            return self.anneal_func(start, end, pct)   # function itself, anneal_func
+        return self._annealing_cos(start, end, pct) if kind == "cos" else \
+            self._annealing_linear(start, end, pct)
 
     def get_lr(self):
         t = self.last_epoch
@@ -196,7 +210,7 @@ class CyclicLR(LRScheduler):
     custom ``scale_fn`` out; build the scheduler with it again before loading.
     """
 
-    _not_saved = ("optimizer", "_scale_fn_custom")
+    _not_saved = ("optimizer", "_scale_fn_ref")
 
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
                  mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
@@ -205,7 +219,7 @@ class CyclicLR(LRScheduler):
         base_lrs = _per_group("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for group, lr in zip(optimizer.param_groups, base_lrs):
-                group["lr"] = lr
+                _set_group_value(group, "lr", lr)       # never aliases base_lrs
         self.max_lrs = _per_group("max_lr", optimizer, max_lr)
 
         step_size_up = float(step_size_up)
@@ -218,11 +232,10 @@ class CyclicLR(LRScheduler):
         self.mode = mode
         self.gamma = gamma
         self._scale_fn_custom = scale_fn
-        if scale_fn is None:   # the built-in modes fix what they scale by
-            scale_mode = "iterations" if mode == "exp_range" else "cycle"
         if scale_mode not in ("cycle", "iterations"):
             raise ValueError(f"scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
         self.scale_mode = scale_mode
+        self._init_scale_fn()
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
@@ -235,15 +248,39 @@ class CyclicLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
+    def _init_scale_fn(self):
+        """The built-in modes fix the scale and what it is a function of (as PyTorch)."""
+        if self._scale_fn_custom is not None:
+            return
+        if self.mode == "triangular":
+            self._scale_fn_ref, self.scale_mode = _triangular_scale_fn, "cycle"
+        elif self.mode == "triangular2":
+            self._scale_fn_ref, self.scale_mode = _triangular2_scale_fn, "cycle"
+        else:
+            self._scale_fn_ref = functools.partial(_exp_range_scale_fn, self.gamma)
+            self.scale_mode = "iterations"
+
     def scale_fn(self, x):
         """The amplitude scale :math:`s(x)` (of the cycle number or of the step)."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
-        if self.mode == "triangular":
-            return 1.0
-        if self.mode == "triangular2":
-            return 1 / (2.0 ** (x - 1))
-        return self.gamma ** x
+        return self._scale_fn_ref(x)
+
+    def state_dict(self):
+        """As PyTorch: no function is saved; a callable object's attributes are."""
+        state = super().state_dict()
+        fn = self._scale_fn_custom
+        state["_scale_fn_custom"] = (None if fn is None or isinstance(fn, types.FunctionType)
+                                     else dict(vars(fn)))
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved_fn = state.pop("_scale_fn_custom", None)
+        super().load_state_dict(state)
+        if saved_fn is not None:
+            self._scale_fn_custom.__dict__.update(saved_fn)
+        self._init_scale_fn()
 
     def get_lr(self):
         t = self.last_epoch
@@ -347,6 +384,18 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._set_lrs(self.get_lr())
 
 
+def _triangular_scale_fn(x):
+    return 1.0
+
+
+def _triangular2_scale_fn(x):
+    return 1 / (2.0 ** (x - 1))
+
+
+def _exp_range_scale_fn(gamma, x):
+    return gamma ** x
+
+
 def _phase(end_step, start_lr, end_lr, start_momentum, end_momentum):
     return {"end_step": end_step, "start_lr": start_lr, "end_lr": end_lr,
             "start_momentum": start_momentum, "end_momentum": end_momentum}
@@ -365,7 +414,7 @@ def _set_momentum(group, use_beta1, momentum):
     if use_beta1:
         group["betas"] = (momentum, *group["betas"][1:])
     else:
-        _set_group_value(group, "momentum", momentum)
+        group["momentum"] = momentum     # assigned, not written in place (as PyTorch)
 
 
 def _start_momentum_cycle(optimizer, use_beta1, base_momentums, max_momentums):

@@ -3,7 +3,8 @@
 import copy
 from bisect import bisect_right
 
-from minigrad.optim.lr_scheduler.base import LRScheduler, _check_optimizer, _copy_value
+from minigrad.optim.lr_scheduler.base import (LRScheduler, _check_optimizer, _copy_value,
+                                              _set_group_value)
 
 
 class SequentialLR(LRScheduler):
@@ -56,7 +57,7 @@ class SequentialLR(LRScheduler):
         self.optimizer = optimizer
 
         for group in optimizer.param_groups:       # back to the initial rates ...
-            group["lr"] = group["initial_lr"]
+            _set_group_value(group, "lr", group["initial_lr"])
         self._undo_initial_steps(self)             # ... and to before step 0
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
@@ -64,10 +65,11 @@ class SequentialLR(LRScheduler):
 
     @staticmethod
     def _undo_initial_steps(scheduler):
-        if isinstance(scheduler, SequentialLR):
+        """Step every scheduler inside (of a SequentialLR or ChainedScheduler) back by one."""
+        if hasattr(scheduler, "_schedulers"):
             for inner in scheduler._schedulers:
                 SequentialLR._undo_initial_steps(inner)
-        else:
+        elif hasattr(scheduler, "last_epoch"):
             scheduler.last_epoch -= 1
 
     def step(self):
