@@ -215,7 +215,7 @@ def grid_search(trial, lrs, metric=None, executor=None, n_jobs=None, seed=0, *,
     >>> print(result)                   # a table: lr, value, seconds, best/diverged
     """
     lrs = _check_lrs(lrs)
-    seeds = _seeds(seed, len(lrs), same_seed)
+    seeds = [_trial_seed(seed, 0 if same_seed else i) for i in range(len(lrs))]
     return _search(trial, lrs, seeds, metric, executor, n_jobs, max_retries)
 
 
@@ -258,14 +258,9 @@ def random_search(trial, low, high, n, log=True, metric=None, executor=None, n_j
         lrs = 10 ** rng.uniform(math.log10(low), math.log10(high), size=n)
     else:
         lrs = rng.uniform(low, high, size=n)
-    seeds = _seeds(seed, n, same_seed)
+    seeds = [_trial_seed(seed, 0 if same_seed else i) for i in range(n)]
     return _search(trial, [float(lr) for lr in lrs], seeds, metric, executor, n_jobs,
                    max_retries)
-
-
-def _seeds(seed, n, same_seed):
-    """One seed per trial: derived from ``(seed, i)``, or all the first when same_seed."""
-    return [_trial_seed(seed, 0 if same_seed else i) for i in range(n)]
 
 
 def _search(trial, lrs, seeds, metric, executor, n_jobs, max_retries):
