@@ -13,12 +13,22 @@ import pytest
 
 import minigrad
 from minigrad.optim import SGD, Adam
-from minigrad.optim.lr_scheduler import (CosineAnnealingLR, CyclicLR, ExponentialLR,
-                                         InverseTimeLR, LambdaLR, LinearLR, MultiStepLR,
-                                         OneCycleLR, ReduceLROnPlateau, SequentialLR,
+from minigrad.optim.lr_scheduler import (ConstantLR, CosineAnnealingLR, CyclicLR,
+                                         ExponentialLR, InverseTimeLR, LambdaLR, LinearLR,
+                                         MultiplicativeLR, MultiStepLR, OneCycleLR,
+                                         PolynomialLR, ReduceLROnPlateau, SequentialLR,
                                          StepLR)
 
 STEPS = 150
+
+# minigrad warns as PyTorch does when a scheduler steps before its optimizer ever did
+pytestmark = pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step")
+
+
+def _product_of_factors(eta0, t):
+    """η₀ ∏_{s=1}^{t} f(s) for MultiplicativeLR's f(s) = 0.9 + 0.05 (s mod 3)."""
+    factors = np.concatenate([[1.0], 0.9 + 0.05 * (np.arange(1, int(np.max(t)) + 1) % 3)])
+    return eta0 * np.cumprod(factors)[t]
 
 
 def _optimizer(lrs=(0.1, 0.05), cls=SGD, **kwargs):
@@ -55,7 +65,16 @@ CLOSED_FORMS = {
                        lambda eta0, t: eta0 * (1.0 - 0.9 * np.minimum(t, 60) / 60)),
     "LambdaLR": (lambda o: LambdaLR(o, lambda t: 1 / (1 + t) ** 0.5),
                  lambda eta0, t: eta0 / (1 + t) ** 0.5),
+    "MultiplicativeLR": (lambda o: MultiplicativeLR(o, lambda t: 0.9 + 0.05 * (t % 3)),
+                         _product_of_factors),
+    "PolynomialLR": (lambda o: PolynomialLR(o, total_iters=30, power=2.0),
+                     lambda eta0, t: eta0 * (1 - np.minimum(t, 30) / 30) ** 2),
+    "PolynomialLR-linear": (lambda o: PolynomialLR(o, total_iters=100),
+                            lambda eta0, t: eta0 * (1 - np.minimum(t, 100) / 100)),
+    "ConstantLR": (lambda o: ConstantLR(o, factor=0.25, total_iters=12),
+                   lambda eta0, t: eta0 * np.where(t < 12, 0.25, 1.0)),
 }
+NO_CLOSED_FORM = ("LambdaLR", "MultiplicativeLR")
 
 
 @pytest.mark.parametrize("name", CLOSED_FORMS)
@@ -69,7 +88,7 @@ def test_rates_follow_the_closed_form_at_every_step(name):
                                    rtol=1e-10, atol=1e-15)
 
 
-@pytest.mark.parametrize("name", [n for n in CLOSED_FORMS if n != "LambdaLR"])
+@pytest.mark.parametrize("name", [n for n in CLOSED_FORMS if n not in NO_CLOSED_FORM])
 def test_the_closed_form_method_agrees_with_the_recursive_rates_at_every_step(name):
     make, _ = CLOSED_FORMS[name]
     scheduler = make(_optimizer())

@@ -145,9 +145,14 @@ def test_top_eigenvalue_scales_with_the_loss():
     assert small == pytest.approx(1e-4 * big, rel=1e-6)
 
 
-def test_top_eigenvalue_keeps_the_sign_of_a_dominant_negative_eigenvalue():
+def test_top_eigenvalue_is_the_largest_not_the_largest_in_magnitude():
+    # λ_max for the bound η < 2/λ_max is the largest eigenvalue: a dominant negative one
+    # (the loss curving down) must not win, and with all negative the least negative wins.
     loss_fn, params = _small_quadratic([-3e-3, 1e-3, 5e-4])
     estimate, vector = top_eigenvalue(loss_fn, params, iters=500, tol=1e-10,
                                       return_vector=True)
-    assert estimate == pytest.approx(-3e-3, rel=1e-6)
+    assert estimate == pytest.approx(1e-3, rel=1e-6)
     assert np.linalg.norm(np.concatenate([np.ravel(v) for v in vector])) == pytest.approx(1.0)
+    loss_fn, params = _small_quadratic([-3e-3, -1e-3, -2e-3, -2.5e-3])
+    assert top_eigenvalue(loss_fn, params, iters=500, tol=1e-10) == pytest.approx(-1e-3,
+                                                                                rel=1e-6)

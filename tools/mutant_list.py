@@ -76,18 +76,18 @@ M("to-array-float64-default", T, "array = array.astype(DEFAULT_DTYPE)",
   "array = array.astype(np.float64)", "Python floats become float64, not float32")
 M("to-array-int32", T, "array = array.astype(np.int64)", "array = array.astype(np.int32)",
   "Python ints become int32, not int64")
-M("make-ignores-grad-mode", T, "if _mode.enabled and any(p.requires_grad for p in parents):",
-  "if any(p.requires_grad for p in parents):", "ops record the graph inside no_grad")
-M("make-all-parents", T, "if _mode.enabled and any(p.requires_grad for p in parents):",
-  "if _mode.enabled and all(p.requires_grad for p in parents):",
+M("make-ignores-grad-mode", T, "if _mode.enabled and _any_requires_grad(parents):",
+  "if _any_requires_grad(parents):", "ops record the graph inside no_grad")
+M("make-all-parents", T, "        if parent.requires_grad:\n            return True\n    return False",
+  "        if not parent.requires_grad:\n            return False\n    return bool(parents)",
   "an op records only if every input requires grad")
-M("saved-version-off", T, "0 if t is None else t._version) for t in saved)",
-  "0 if t is None else t._version + 1) for t in saved)",
+M("saved-version-off", T, "out._saved = tuple([(t, 0 if t is None else t._version) for t in saved])",
+  "out._saved = tuple([(t, 0 if t is None else t._version + 1) for t in saved])",
   "saved versions recorded one too high: every backward refuses")
-M("backward-overwrites-not-sums", T, "grads[key] = grads[key] + parent_grad",
-  "grads[key] = parent_grad", "a tensor used twice gets only one contribution")
-M("backward-skips-version-check", T, "if box[0] != version:", "if box[0] < version:",
-  "backward misses tensors changed in place since the op")
+M("backward-overwrites-not-sums", T, "grads[parent] = grads[parent] + parent_grad",
+  "grads[parent] = parent_grad", "a tensor used twice gets only one contribution")
+M("backward-skips-version-check", T, "                if now != version:",
+  "                if now < version:", "backward misses tensors changed in place since the op")
 M("backward-keeps-graph", T, "node._backward = _RELEASED", "pass",
   "the graph is never released after backward")
 M("seed-gradient-shape-unchecked", T, "        if array.shape != self.shape:\n            raise RuntimeError(f\"Mismatch in shape",
@@ -95,8 +95,8 @@ M("seed-gradient-shape-unchecked", T, "        if array.shape != self.shape:\n  
   "backward(gradient) accepts a gradient of the wrong shape")
 M("accumulate-assigns", T, "self._grad.array += grad", "self._grad.array[...] = grad",
   "a second backward replaces .grad instead of adding")
-M("accumulate-no-copy-check", T, "if (id(owner) in taken or not grad.flags.writeable",
-  "if (False or not grad.flags.writeable",
+M("accumulate-no-copy-check", T, "if (id(owner) in taken or not flags.writeable",
+  "if (False or not flags.writeable",
   "two leaves fed the same gradient array share one .grad")
 M("accumulate-refcount", T, "if sys.getrefcount(self._grad) > 2:",
   "if sys.getrefcount(self._grad) > 3:",
@@ -166,17 +166,17 @@ M("matmul-grad-a-no-transpose", O, "grad_a = unbroadcast(g2 @ b2.swapaxes(-1, -2
   "∂L/∂A = g·B for square B")
 M("matmul-transposed-branch", O, "grad_b = (g2.T @ a2).T", "grad_b = g2.T @ a2",
   "the x @ W.T branch forgets the final transpose")
-M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if bias.ndim else rows.sum()",
-  "grad_bias = rows.mean(axis=0) if bias.ndim else rows.sum()",
+M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if bias.array.ndim else rows.sum()",
+  "grad_bias = rows.mean(axis=0) if bias.array.ndim else rows.sum()",
   "linear's bias gradient averaged over the batch")
-M("linear-weight-grad-batched", O, "rows.T @ x.array.reshape(-1, x.shape[-1]) if weight",
-  "(g.T @ x.array).reshape(weight.shape) if weight",
+M("linear-weight-grad-batched", O, "rows.T @ X.reshape(-1, X.shape[-1]) if weight",
+  "(g.T @ X).reshape(W.shape) if weight",
   "linear's weight gradient wrong for batched (3-D) inputs")
-M("sum-grad-not-restored", O, "        return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
-  "        return (np.broadcast_to(g, a.shape),)",
-  "sum's gradient broadcast without putting the reduced axis back (wrong for square inputs)")
-M("mean-grad-not-divided", O, "return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)",
-  "return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
+M("sum-grad-not-restored", O, "        return (_spread(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
+  "        return (_spread(g, a.shape),)",
+  "sum's gradient spread without putting the reduced axis back (wrong for square inputs)")
+M("mean-grad-not-divided", O, "return (_spread(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)",
+  "return (_spread(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
   "∂mean/∂aᵢ = 1 instead of 1/n")
 M("mean-n-over-all", O, "n = a.array.size if dims is None else math.prod(a.shape[i] for i in dims)",
   "n = a.array.size", "mean over a dim divides by the number of all elements")
@@ -199,10 +199,14 @@ M("permute-inverse-wrong", O, "lambda g: (g.transpose(inverse),)", "lambda g: (g
 M("exp-grad-input", O, "lambda g: (g * out,), \"exp\"", "lambda g: (g * _floating(a),), \"exp\"",
   "∂eᵃ/∂a = a")
 M("log-grad", O, "lambda g: (g / x,), \"log\"", "lambda g: (g * x,), \"log\"", "∂ln a/∂a = a")
-M("relu-grad-at-zero", O, "    off = a.array <= 0\n", "    off = a.array < 0\n",
+M("relu-grad-at-zero", O, "passes = ~(a.array <= 0)", "passes = ~(a.array < 0)",
   "relu lets the gradient through at exactly 0")
-M("relu-grad-nan", O, "off = a.array <= 0\n    out", "off = ~(a.array > 0)\n    out",
+M("relu-grad-nan", O, "passes = ~(a.array <= 0)", "passes = a.array > 0",
   "relu blocks the gradient at nan")
+M("pow-number-exponent-zero", O, "grad_a = g * (y * x ** (y - 1)) if y != 0 else np.zeros_like(g)",
+  "grad_a = g * (y * x ** (y - 1))", "x ** 0 has a nan gradient at x = 0 (number exponent)")
+M("cross-entropy-mean-divisor", O, "divisor = len(labels) if reduction == \"mean\" else 1",
+  "divisor = 1", "cross_entropy(reduction='mean') backward not divided by N")
 M("tanh-grad", O, "lambda g: (g * (1 - out * out),)", "lambda g: (g * (1 - out),)",
   "∂tanh/∂a = 1 − z")
 M("sigmoid-grad", O, "lambda g: (g * out * (1 - out),)", "lambda g: (g * out,)",
@@ -340,8 +344,8 @@ M("adamw-default-decay", AD, "def __init__(self, params, lr=1e-3, betas=(0.9, 0.
   "AdamW's default weight decay 0")
 
 AG = "minigrad/optim/adagrad.py"
-M("adagrad-lr-decay-from-t", AG, "eta_t = group[\"lr\"] / (1 + (t - 1) * group[\"lr_decay\"])",
-  "eta_t = group[\"lr\"] / (1 + t * group[\"lr_decay\"])", "lr decay counted from t, not t − 1")
+M("adagrad-lr-decay-from-t", AG, "eta_t = float(group[\"lr\"]) / (1 + (t - 1) * group[\"lr_decay\"])",
+  "eta_t = float(group[\"lr\"]) / (1 + t * group[\"lr_decay\"])", "lr decay counted from t, not t − 1")
 M("adagrad-eps-inside", AG, "theta -= eta_t * (g / (np.sqrt(s) + group[\"eps\"]))",
   "theta -= eta_t * (g / np.sqrt(s + group[\"eps\"]))", "ε inside the root")
 M("adagrad-initial-accumulator", AG, "\"sum\": np.full_like(p.array, group[\"initial_accumulator_value\"])",
@@ -386,8 +390,9 @@ M("steplr-recursive-off-by-one", BF, "if self.last_epoch == 0 or self.last_epoch
   "StepLR decays one step early")
 M("multistep-count-ignored", BF, "return [lr * self.gamma ** hits for lr in self._current_lrs()]",
   "return [lr * self.gamma for lr in self._current_lrs()]", "a milestone listed twice decays once")
-M("multistep-closed-form-bisect-left", BF, "passed = bisect_right(self.milestones, self.last_epoch)",
-  "passed = bisect_right(self.milestones, self.last_epoch - 1)", "MultiStepLR's closed form one step late")
+M("multistep-closed-form-late", BF, "passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)",
+  "passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch - 1)",
+  "MultiStepLR's closed form one step late")
 M("exponential-closed-form", BF, "return [eta_0 * self.gamma ** self.last_epoch for eta_0 in self.base_lrs]",
   "return [eta_0 * self.gamma ** (self.last_epoch + 1) for eta_0 in self.base_lrs]",
   "ExponentialLR's closed form one step ahead")
@@ -405,11 +410,22 @@ M("cosine-eta-min-ignored", BF, "* (lr - eta_min) + eta_min for lr in self._curr
 M("linear-closed-form-no-min", BF, "return [eta_0 * (f_s + (f_e - f_s) * min(T, t) / T) for eta_0 in self.base_lrs]",
   "return [eta_0 * (f_s + (f_e - f_s) * t / T) for eta_0 in self.base_lrs]",
   "LinearLR's closed form keeps changing after total_iters")
-M("linear-recursive-past-end", BF, "if self._is_initial or t > T:", "if self._is_initial or t > T + 1:",
+M("linear-recursive-past-end", BF, "        if self._is_initial or t > T:\n            return self._current_lrs()\n        return [lr * (1.0 + (f_e",
+  "        if self._is_initial or t > T + 1:\n            return self._current_lrs()\n        return [lr * (1.0 + (f_e",
   "LinearLR changes once more after total_iters")
-M("lambda-from-current", BF, "return [eta_0 * f(self.last_epoch) for f, eta_0 in zip(self.lr_lambdas, self.base_lrs)]",
-  "return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas, self._current_lrs())]",
-  "LambdaLR compounds from the current rate")
+M("polynomial-closed-form-power", BF, "return [eta_0 * (1.0 - min(T, t) / T) ** self.power for eta_0 in self.base_lrs]",
+  "return [eta_0 * (1.0 - min(T, t) / T) for eta_0 in self.base_lrs]",
+  "PolynomialLR's closed form ignores the power")
+M("polynomial-recursive-no-power", BF, "decay = ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** self.power",
+  "decay = ((1.0 - t / T) / (1.0 - (t - 1) / T))", "PolynomialLR ignores the power")
+M("constant-lr-never-restores", BF, "        if self.last_epoch != self.total_iters:\n", "        if True:\n",
+  "ConstantLR never goes back to the full rate")
+M("multiplicative-from-base", BF, "return [group[\"lr\"] * f(self.last_epoch)",
+  "return [self.base_lrs[0] * f(self.last_epoch)",
+  "MultiplicativeLR multiplies the initial rate instead of the current one")
+M("lambda-from-current", BF, "        return [eta_0 * f(self.last_epoch)\n                for f, (eta_0, _) in",
+  "        return [eta_0 * f(self.last_epoch + 1)\n                for f, (eta_0, _) in",
+  "LambdaLR evaluates f one step ahead")
 
 CY = "minigrad/optim/lr_scheduler/cyclic.py"
 M("onecycle-linear-anneal-reversed", CY, "return (end - start) * pct + start",
@@ -480,14 +496,18 @@ M("checkpoint-optimizer-scalars-lost", CK, "                scalars.setdefault(s
   "                pass", "the step counts are not saved")
 
 SP = "minigrad/data/split.py"
-M("split-floor", SP, "n_val = round(val_fraction * len(indices))", "n_val = int(val_fraction * len(indices))",
+M("split-floor", SP, "n_val, n_test = round(val_fraction * len(y)), round(test_fraction * len(y))",
+  "n_val, n_test = int(val_fraction * len(y)), round(test_fraction * len(y))",
   "the validation size rounded down, not to nearest")
-M("split-ceil-test", SP, "n_test = round(test_fraction * len(indices))",
-  "n_test = -int(-test_fraction * len(indices) // 1)", "the test size rounded up")
-M("split-overlap", SP, "train.append(indices[n_val + n_test:])", "train.append(indices[n_val:])",
+M("split-ceil-test", SP, "n_val, n_test = round(val_fraction * len(y)), round(test_fraction * len(y))",
+  "n_val, n_test = round(val_fraction * len(y)), -int(-test_fraction * len(y) // 1)",
+  "the test size rounded up")
+M("split-overlap", SP, "train.append(indices[k_val + k_test:])", "train.append(indices[k_val:])",
   "the training set overlaps the test set")
-M("split-stratify-ignored", SP, "        groups = [np.flatnonzero(labels == label) for label in np.unique(labels)]",
-  "        groups = [np.arange(len(y))]", "stratify=True does nothing")
+M("split-stratify-ignored", SP, "groups = _classes(y) if stratify else [np.arange(len(y))]",
+  "groups = [np.arange(len(y))]", "stratify=True does nothing")
+M("split-remainders-ignored", SP, "    order = order[np.argsort(-remainders[order], kind=\"stable\")]\n", "",
+  "stratified leftovers go to random classes, not to the largest remainders")
 BA = "minigrad/data/batching.py"
 M("batches-drop-last-off-by-one", BA, "stop = len(order) - batch_size + 1 if drop_last else len(order)",
   "stop = len(order) - batch_size if drop_last else len(order)",
@@ -528,10 +548,15 @@ M("hvp-one-sided", CU, "return [(gp - gm) / (2 * h) for gp, gm in zip(grad_plus,
   "the central difference not divided by 2h")
 M("hvp-restores-nothing", CU, "            p.array, p.grad = data, grad\n", "            p.grad = grad\n",
   "parameters keep the perturbed float64 values")
-M("eig-absolute-tolerance", CU, "converged = eigenvalue is not None and abs(rayleigh - eigenvalue) <= tol * abs(rayleigh)",
-  "converged = eigenvalue is not None and abs(rayleigh - eigenvalue) <= tol",
+M("eig-absolute-tolerance", CU, "if residual <= tol * spectral or beta == 0",
+  "if residual <= tol or beta == 0",
   "absolute tolerance: stops at once when the curvature is tiny")
-M("eig-rayleigh-norm", CU, "        rayleigh = _dot(v, w)\n", "        rayleigh = _norm(w)\n",
-  "‖Hv‖ instead of vᵀHv: the sign of a negative eigenvalue is lost")
+M("eig-largest-magnitude", CU, "return float(values[-1]), vectors[:, -1], float(np.max(np.abs(values)))",
+  "k = int(np.argmax(np.abs(values)))\n    return float(values[k]), vectors[:, k], float(np.max(np.abs(values)))",
+  "the eigenvalue of largest magnitude, not the largest (a negative one can win)")
+M("eig-residual-wrong-component", CU, "residual = beta * abs(s[-1])", "residual = beta * abs(s[0])",
+  "the Ritz residual from the first component: stops too early or too late")
+M("eig-no-reorthogonalisation", CU, "        for _ in range(2):                    # twice is enough", "        for _ in range(0):                    # twice is enough",
+  "the Lanczos basis is not orthogonalised at all")
 M("hessian-not-symmetrised", CU, "    return (H + H.T) / 2", "    return H",
   "the Hessian not symmetrised")
