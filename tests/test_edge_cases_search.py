@@ -2,6 +2,7 @@
 a direction that is not of unit length, curvature too small for an absolute tolerance."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -156,3 +157,36 @@ def test_top_eigenvalue_is_the_largest_not_the_largest_in_magnitude():
     loss_fn, params = _small_quadratic([-3e-3, -1e-3, -2e-3, -2.5e-3])
     assert top_eigenvalue(loss_fn, params, iters=500, tol=1e-10) == pytest.approx(-1e-3,
                                                                                 rel=1e-6)
+
+
+def _wide_quadratic(scale, n=120, seed=7):
+    """½ θᵀAθ in n dimensions, eigenvalues scale·(1, 0.7, then 0.6 … 0.01): a clear gap at
+    the top, and too many dimensions for Lanczos to end by exhausting the space."""
+    eigenvalues = scale * np.concatenate([[1.0, 0.7], np.linspace(0.6, 0.01, n - 2)])
+    loss_fn, params = _small_quadratic(eigenvalues, seed=seed)
+    calls = []
+
+    def counted():
+        calls.append(1)
+        return loss_fn()
+    return counted, params, calls
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e-3, 1.0, 1e3])
+def test_the_default_tolerance_is_relative_to_the_curvature(scale):
+    loss_fn, params, calls = _wide_quadratic(scale)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                  # it must converge, not run out
+        estimate = top_eigenvalue(loss_fn, params, iters=100)
+    assert estimate == pytest.approx(scale, rel=1e-5)
+    assert len(calls) < 2 * 60            # two loss evaluations per product; far below n
+
+
+def test_the_stopping_rule_stops_once_the_residual_is_small():
+    # The same problem, scaled: the number of products must not depend on the scale.
+    counts = []
+    for scale in (1e-6, 1.0):
+        loss_fn, params, calls = _wide_quadratic(scale)
+        top_eigenvalue(loss_fn, params, iters=100)
+        counts.append(len(calls))
+    assert abs(counts[0] - counts[1]) <= 4
