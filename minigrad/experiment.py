@@ -166,14 +166,14 @@ def summarize(values, confidence=0.95) -> Summary:
 VERDICTS = ("supported", "contradicted", "not supported", "inconclusive")
 
 
-def verdict(effect, margin) -> str:
+def verdict(effect, margin, predicts="effect") -> str:
     r"""One of four verdicts for a claim, from the interval of its effect.
 
-    ``effect`` is a :class:`Summary` of an effect signed so that the claim predicts a
-    *positive* value (e.g. "the gap at small η minus the gap at large η" for "small η
-    overfits more"); ``margin`` :math:`\delta > 0` is the smallest effect that would
-    matter, chosen before the experiment. With the interval :math:`[L, U]` and the mean
-    :math:`\bar x`:
+    ``effect`` is a :class:`Summary` of an effect signed so that a claim of an effect
+    predicts a *positive* value (e.g. "the gap at small η minus the gap at large η" for
+    "small η overfits more"); ``margin`` :math:`\delta > 0` is the smallest effect that
+    would matter, chosen before the experiment. With the interval :math:`[L, U]` and the
+    mean :math:`\bar x`, a claim that there **is** an effect (``predicts="effect"``) is
 
     * **supported**: :math:`L > 0` and :math:`\bar x \ge \delta` — an effect in the
       claimed direction, of a size that matters;
@@ -182,18 +182,26 @@ def verdict(effect, margin) -> str:
     * **not supported**: :math:`-\delta < L` and :math:`U < \delta` — any effect is
       smaller than the margin (the two conditions are *equivalent* for practice);
     * **inconclusive**: anything else — the interval is too wide to decide.
+
+    A claim that there is **no** effect (``predicts="no effect"``, e.g. "Adam's result
+    does not depend on η") is *supported* by equivalence (:math:`-\delta < L`,
+    :math:`U < \delta`), *contradicted* by an effect that matters in either direction
+    (:math:`L > 0` and :math:`\bar x \ge \delta`, or :math:`U < 0` and
+    :math:`\bar x \le -\delta`), and *inconclusive* otherwise.
     """
     if not margin > 0:
         raise ValueError(f"margin must be positive, got {margin}")
+    if predicts not in ("effect", "no effect"):
+        raise ValueError(f"predicts must be 'effect' or 'no effect', got {predicts!r}")
     if not (math.isfinite(effect.low) and math.isfinite(effect.high)):
         return "inconclusive"
-    if effect.low > 0 and effect.mean >= margin:
-        return "supported"
-    if effect.high < 0 and effect.mean <= -margin:
-        return "contradicted"
-    if -margin < effect.low and effect.high < margin:
-        return "not supported"
-    return "inconclusive"
+    up = effect.low > 0 and effect.mean >= margin
+    down = effect.high < 0 and effect.mean <= -margin
+    equivalent = -margin < effect.low and effect.high < margin
+    if predicts == "no effect":
+        return "supported" if equivalent else "contradicted" if up or down else "inconclusive"
+    return ("supported" if up else "contradicted" if down else "not supported" if equivalent
+            else "inconclusive")
 
 
 # ======================================================================================

@@ -85,10 +85,20 @@ def test_verdict_rules(low, high, expected):
     assert verdict(_effect(low, high), margin=0.1) == expected
 
 
+@pytest.mark.parametrize("low, high, expected", [
+    (-0.05, 0.08, "supported"), (0.2, 0.8, "contradicted"), (-0.8, -0.2, "contradicted"),
+    (-0.05, 0.3, "inconclusive"),
+])
+def test_verdict_of_a_claim_of_no_effect(low, high, expected):
+    assert verdict(_effect(low, high), margin=0.1, predicts="no effect") == expected
+
+
 def test_verdict_of_a_missing_interval_is_inconclusive():
     assert verdict(summarize([1.0]), margin=0.1) == "inconclusive"
     with pytest.raises(ValueError, match="margin"):
         verdict(summarize([1.0, 2.0]), margin=0)
+    with pytest.raises(ValueError, match="predicts"):
+        verdict(summarize([1.0, 2.0]), margin=1, predicts="maybe")
 
 
 # -- running the grid -------------------------------------------------------------------
