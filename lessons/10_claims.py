@@ -438,7 +438,8 @@ judge("5. Too large η causes overfitting (001 §2.1, §3.3, Q1)",
 # 1, a factor of 2. The margin is one step of the grid on purpose: when every seed
 # puts the two models' limits in the same cell, the interval is zero wide at 0, but the
 # true ratio can still be anything below a factor 2 — so a smaller effect could not be
-# told from none, and a factor 2 is about what people change η by when they re-tune. Width: 8 against 512. Depth: 1 against the
+# told from none, and a factor 2 is about what people change η by when they re-tune.
+# Width: 8 against 512. Depth: 1 against the
 # deepest network that trains at some η in every seed — a network that trains at *no*
 # η needs something other than a smaller η, so it cannot be used as evidence either
 # way, and it is reported separately (this was the old ``falls()``'s mistake: it
@@ -564,8 +565,8 @@ for inputs in INPUTS:
 # of the model — moves both the largest and the best η (article 001 Q4, "the data's
 # distribution decides η"; :lesson:`03` shows why: it changes the curvature λ_max).
 # So "more complex → smaller η" holds for depth (where enough depths train to see it)
-# and not for width, and the numbers move with the input scaling: a reason to re-tune η whenever the model or the data pipeline
-# changes, rather than a rule.
+# and not for width, and the numbers move with the input scaling: a reason to re-tune η
+# whenever the model or the data pipeline changes, rather than a rule.
 #
 # Claim 7: does more data need a smaller η?
 # -----------------------------------------

@@ -85,7 +85,8 @@ def t_quantile(q, df):
     angle = np.linspace(0.0, math.pi / 2, 200_001)
     density = np.cos(angle) ** (df - 1)
     area = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2)])   # trapezoids
-    area *= angle[1] * math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(math.pi)
+    constant = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(math.pi)
+    area *= angle[1] * constant
     theta = float(np.interp(q - 0.5, area, angle))
     return math.sqrt(df) * math.tan(theta)
 
