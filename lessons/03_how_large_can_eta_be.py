@@ -257,7 +257,7 @@ print(f"converged runs: measured J(θ_T) − J(θ*) matches the formula within a
 fine = np.geomspace(0.05, 2.0, 400)
 show = {"0.9 × 2/λ_max": 0.9 * predicted, "1.0 × 2/λ_max": predicted,
         "1.1 × 2/λ_max": 1.1 * predicted}
-fig, (ax_sweep, ax_runs) = plt.subplots(1, 2, figsize=(11.5, 4.4), layout="constrained")
+fig, (ax_sweep, ax_runs) = plt.subplots(1, 2, figsize=(7.3, 3.6), layout="constrained")
 ax_sweep.plot(fine, np.minimum(predicted_excess(fine, SWEEP_STEPS), 1e8), color="0.5",
               label="formula ½Σλ_i c_i² (1 − ηλ_i)^(2T)")
 ax_sweep.plot(etas[~bad], final[~bad] - J_star, "o", color="C0", markersize=4,
@@ -270,8 +270,8 @@ ax_sweep.set_xscale("log")
 ax_sweep.set_yscale("log")
 ax_sweep.set_xlabel("learning rate η")
 ax_sweep.set_ylabel(f"J(θ_T) − J(θ*) after T = {SWEEP_STEPS} steps")
-ax_sweep.set_title("House prices: loss after T steps against η")
-ax_sweep.legend(fontsize="small", loc="upper left")
+ax_sweep.set_title("House prices: loss after T steps")
+ax_sweep.legend(fontsize=7.5, loc="lower left")
 ax_sweep.grid(alpha=0.3)
 excess = {f"η = {label} = {eta:.3f}": run_gd(eta) - J_star for label, eta in show.items()}
 curves(excess, ax=ax_runs, xlabel="step t", ylabel="J(θ_t) − J(θ*)", logy=True,
@@ -281,7 +281,7 @@ for i, eta in enumerate(show.values()):
     ax_runs.plot(t_axis, predicted_excess(eta, t_axis), ":",
                  color="k", linewidth=1, label="formula" if i == 0 else None)
 ax_runs.set_ylim(1e-10, 1e9)
-ax_runs.legend(fontsize="small")
+ax_runs.legend(fontsize=8)
 plt.show()
 
 # %%
@@ -404,8 +404,9 @@ for eta, (losses, steps, sharp, sharp_check) in runs.items():
         continue
     t_edge = edge_step[eta] = hit[0]
     late = sharp[steps >= t_edge] / edge                      # from the edge on
-    print(f"η = {eta} (2/η = {edge:.2f}): λ_max = {sharp[0]:.3f} at θ₀, "
-          f"first ≥ 2/η at step {t_edge}")
+    dip = int(np.argmin(sharp[steps <= t_edge]))
+    print(f"η = {eta} (2/η = {edge:.2f}): λ_max = {sharp[0]:.3f} at θ₀, lowest "
+          f"{sharp[dip]:.3f} at step {steps[dip]}, first ≥ 2/η at step {t_edge}")
     print(f"    from then on: λ_max / (2/η) median {np.median(late):.3f}, "
           f"range {late.min():.3f} … {late.max():.3f}")
     print(f"    loss rose on {rises[:t_edge].sum()} of the {t_edge} steps before that, "
@@ -419,7 +420,7 @@ for eta, (losses, steps, sharp, sharp_check) in runs.items():
 # (left), and the loss at every step (right). A dot marks the first measurement at which
 # the sharpness had reached $2/\eta$.
 
-fig, (ax_sharp, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained")
+fig, (ax_sharp, ax_loss) = plt.subplots(1, 2, figsize=(7.3, 3.8), layout="constrained")
 for i, (eta, (losses, steps, sharp, _)) in enumerate(runs.items()):
     color = f"C{i}"
     ax_sharp.plot(steps, sharp, "-", color=color, label=f"η = {eta}")
@@ -434,27 +435,30 @@ for i, (eta, (losses, steps, sharp, _)) in enumerate(runs.items()):
 ax_loss.plot([], [], "o", color="0.4", label="λ_max first ≥ 2/η")  # legend entry
 ax_sharp.set_xlabel("step t")
 ax_sharp.set_ylabel("sharpness λ_max (top eigenvalue of H)")
-ax_sharp.set_title("Sharpness rises to 2/η, then hovers around it")
-ax_sharp.legend(fontsize="small", ncol=3, loc="lower right")
+ax_sharp.set_title("Sharpness rises to 2/η, then hovers")
+ax_sharp.legend(fontsize=8, ncol=2, loc="lower right")
 ax_sharp.grid(alpha=0.3)
 ax_loss.set_yscale("log")
 ax_loss.set_xlabel("step t")
 ax_loss.set_ylabel("training loss J(θ_t) (MSE)")
-ax_loss.set_title("Loss keeps falling, not monotonically")
-ax_loss.legend(fontsize="small")
+ax_loss.set_title("Loss falls, not monotonically")
+ax_loss.legend(fontsize=8)
 ax_loss.grid(alpha=0.3)
-fig.suptitle("Full-batch gradient descent, tanh MLP 64–32–32–10, 200 digits, MSE")
+fig.suptitle("Full-batch gradient descent, tanh MLP 64–32–32–10, 200 digits, MSE",
+             fontsize=10)
 plt.show()
 
 # %%
 # What the runs show:
 #
 # * **Progressive sharpening.** All three runs start at $\lambda_{\max} \approx 1.67$,
-#   below every $2/\eta$, and the sharpness climbs steadily (a larger η climbs faster per
-#   step, since it moves further per step). While $\lambda_{\max} < 2/\eta$ the loss
+#   below every $2/\eta$. In the first steps the sharpness *dips* (to 1.42–1.48 at
+#   step 10, printed above: the first large steps leave the sharp region around
+#   $\theta_0$); then it climbs, steadily, a larger η faster per step, since it moves
+#   further per step. While $\lambda_{\max} < 2/\eta$ the loss
 #   falls at every single step (0 rises before the dot, printed above): gradient descent
 #   is in its stable regime.
-# * **It does not stop at $2/\eta$.** The sharpness passes the line (at step 80 for
+# * **It does not stop there.** The sharpness passes the line $2/\eta$ (at step 80 for
 #   $\eta = 1$, 180 for $0.8$, 510 for $0.6$) and keeps rising for a while, to 12–20 %
 #   above it. Along the top eigenvector the factor $1 - \eta\lambda_{\max}$ is now just
 #   below $-1$, so the oscillation in that direction grows, but slowly from a tiny
@@ -501,7 +505,7 @@ plt.show()
 #   $\frac12\sum_i\lambda_i c_i^2(1-\eta\lambda_i)^{2T}$, and gradient descent diverges
 #   at η = 0.80673, against the predicted $2/\lambda_{\max} = 0.80671$.
 # * On a network the sharpness is not fixed: it rises during training until it reaches
-#   $2/\eta$, then hovers at or a little above it (here within −19 % … +20 %, medians
+#   $2/\eta$, then hovers at or a little above it (here within −13 % … +20 %, medians
 #   4–8 % above) while the loss keeps decreasing, unevenly. The learning rate does not
 #   only set the speed; it limits how sharp a region training can stay in.
 #
