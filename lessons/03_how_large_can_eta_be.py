@@ -143,7 +143,9 @@ inputs, targets = minigrad.tensor(X), minigrad.tensor(y)
 criterion = nn.MSELoss()
 minigrad.manual_seed(0)
 model = nn.Linear(1, 1)
-start = model.state_dict()                       # θ₀, to restart every run from it
+# θ₀, to restart every run from it: a copy (state_dict() shares memory with the model,
+# as in PyTorch, so without clone() training would change it too)
+start = {name: value.clone() for name, value in model.state_dict().items()}
 
 
 def house_loss():
@@ -186,7 +188,7 @@ print(f"predicted bound 2/λ_max = {2 / lam_max:.4f}")
 theta_star = np.linalg.lstsq(Xb, y, rcond=None)[0][:, 0]      # θ* = (b*, w*), closed form
 J_star = np.mean((Xb @ theta_star - y[:, 0]) ** 2)            # J(θ*)
 lams, U = np.linalg.eigh(H)                                   # λ_i and eigenvectors u_i
-theta0 = np.array([start["bias"][0], start["weight"][0, 0]])  # θ₀ = (b₀, w₀)
+theta0 = np.array([start["bias"][0].item(), start["weight"][0, 0].item()])  # (b₀, w₀)
 c0 = U.T @ (theta0 - theta_star)                              # c_{i,0}: θ₀ − θ* along u_i
 
 
