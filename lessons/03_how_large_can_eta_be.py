@@ -298,7 +298,7 @@ plt.show()
 # rule of thumb, it *is* the edge.
 #
 # It is this close because almost all of $J(\theta_0) - J(\theta^*)$ lies along the steep
-# eigenvector (5.47 of 5.52, printed above): as soon as $|1 - \eta\lambda_{\max}| > 1$
+# eigenvector (5.47 of 5.53, printed above): as soon as $|1 - \eta\lambda_{\max}| > 1$
 # that part grows, and after 100 steps the loss is above where it started. Had $\theta_0$
 # been off mostly along the flat direction, a steep part growing from almost nothing
 # would need more steps to pass $J(\theta_0)$, and the observed edge would sit a little

@@ -196,7 +196,7 @@ def test_lesson_07_final_rates_and_the_best_constant():
 # -- lesson 10 and the errata's verdicts ----------------------------------------------------
 def lesson_10_verdicts():
     """{"4": "not supported", "6b (standardised": ...}: claim label → verdict."""
-    found = re.findall(r"^(\d[ab]?)\. (.*)\n  effect: .*\n  .* → (.+)$", output("10_claims"),
+    found = re.findall(r"^(\d[ab]?)\. (.*)\n  effect: .*\n  .* →\s+(.+)$", output("10_claims"),
                        flags=re.MULTILINE)
     assert len(found) >= 10, found
     return {(label, "standardised" in claim): verdict for label, claim, verdict in found}
