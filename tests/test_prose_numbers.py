@@ -232,3 +232,13 @@ def test_errata_verdicts_are_lesson_10s():
     assert v["6b", True] == "supported"
     assert "supported" not in (v["6a", False], v["6a", True])
     assert "**Verdict: partly** — for depth it is supported" in page
+
+
+def test_lesson_10_too_small_range_ends_above_the_best_validation_loss():
+    rows = dict(floats(r"(?m)^\s*([\d.]+)\s+[\d.]+ \[[\d., ]+\]\s+([\d.]+) \[",
+                       output("10_claims")))
+    small = [rows[eta] for eta in (0.001, 0.003, 0.01)]
+    good = [rows[eta] for eta in (0.03, 0.1, 0.3, 1.0)]
+    assert min(small) > max(good) and min(rows[0.001], rows[0.003]) > 2 * max(good)
+    assert 'the whole "too small" range of the articles, η = 0.001 to 0.01, ends the ' \
+           "budget above the best validation loss that η = 0.03 to 1 reach" in prose("10_claims")
