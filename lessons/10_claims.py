@@ -165,6 +165,26 @@ def log_eta(values):
 # (the lowest validation loss reached within the budget, and the training loss at its
 # end) and the **fixed target** (the number of steps until the training loss first
 # falls to 0.3; a run that never gets there counts as the budget, a lower bound).
+#
+# The rules, fixed here, before the experiment runs:
+#
+# * **Claim 1** (too large fails): effect = training loss at the end for η = 3 minus
+#   that for η = 0.3; the claim predicts it positive; margin 0.1 (nats).
+# * **Claim 2** (too small is slow): effect = log₁₀ of the steps to the target for
+#   η = 0.01, the top of the articles' "too small" range, divided by those for η = 0.1;
+#   positive predicted; margin log₁₀ 1.5 = 0.18 (50 % more steps). A run that never
+#   reaches the target counts as the budget, which can only make the effect look
+#   smaller.
+# * **Claim 3** (smaller is faster): effect = log₁₀ (steps for η = 0.3 / steps for
+#   η = 0.1): the claim predicts that the *larger* η needs more steps, so positive;
+#   margin 0.18.
+# * **Claim 4** (too small → overfitting): effect = the gap (validation loss minus
+#   training loss) for η = 0.01 minus the gap for η = 0.3, both read when the training
+#   loss first reached 0.3 (the lowest level η = 0.01 reaches within the budget);
+#   positive predicted; margin 0.03 nats of validation loss (a tenth of the typical
+#   gap). Seeds where η = 0.01 does not reach 0.3 drop out of the pairs.
+# * **Claim 5** (too large → overfitting): effect = gap for η = 1 minus gap for η = 0.1
+#   at training loss 0.1; positive predicted; margin 0.03.
 
 N_SMALL, WIDTH, BATCH = 200, 128, 20
 ETAS = (0.01, 0.1, 0.3, 1.0, 3.0) if FAST else (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0,
@@ -267,18 +287,7 @@ print(f"η with the best validation loss, per seed:          {best_val_eta}; "
       f"geometric mean {log_eta(best_val_eta)}")
 
 # %%
-# The rules, fixed before looking at the runs (the numbers below are the run's):
-#
-# * **Claim 1** (too large fails): effect = training loss at the end for η = 3 minus
-#   that for η = 0.3; the claim predicts it positive; margin 0.1 (nats).
-# * **Claim 2** (too small is slow): effect = log₁₀ of the steps to the target for
-#   η = 0.01, the top of the articles' "too small" range, divided by those for η = 0.1;
-#   positive predicted; margin log₁₀ 1.5 = 0.18 (50 % more steps). A run that never
-#   reaches the target counts as the budget, which can only make the effect look
-#   smaller.
-# * **Claim 3** (smaller is faster): effect = log₁₀ (steps for η = 0.3 / steps for
-#   η = 0.1): the claim predicts that the *larger* η needs more steps, so positive;
-#   margin 0.18.
+# The verdicts of claims 1–3 follow from the rules stated before the experiment.
 
 colors = dict(zip(ETAS, plt.get_cmap("viridis")(np.linspace(0, 0.95, len(ETAS)))))
 fig, axes = plt.subplots(1, 2, figsize=(7.3, 3.4), layout="constrained")
@@ -357,14 +366,7 @@ judge("3. A smaller η converges faster (000 §6 Q&A)",
 # minus training loss) at the moment each run's training loss first reached 0.3, 0.1 and
 # 0.03 (interpolated between epochs), from the runs above.
 #
-# The rules, fixed before looking:
-#
-# * **Claim 4** (too small → overfitting): effect = gap for η = 0.01 minus gap for
-#   η = 0.3 at training loss 0.3 (the lowest level η = 0.01 reaches within the budget);
-#   positive predicted; margin 0.03 nats of validation loss (a tenth of the typical
-#   gap). Seeds where η = 0.01 does not reach 0.3 drop out of the pairs.
-# * **Claim 5** (too large → overfitting): effect = gap for η = 1 minus gap for η = 0.1
-#   at training loss 0.1; positive predicted; margin 0.03.
+# (The rules for claims 4 and 5 were stated before the experiment.)
 
 print(f"gap = validation loss − training loss at matched training loss, "
       f"mean [95% interval] ({N_SEEDS} seeds; n = runs that reached the level)")
