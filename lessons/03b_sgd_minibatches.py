@@ -48,7 +48,7 @@ import numpy as np
 
 import minigrad
 from minigrad import nn
-from minigrad.data import DataLoader, load_digits, make_regression, train_val_test_split
+from minigrad.data import load_digits, make_regression, train_val_test_split
 from minigrad.experiment import grid, resample, run_experiment, summarize, verdict
 from minigrad.optim import SGD
 from minigrad.train import evaluate, fit

@@ -72,7 +72,6 @@ page lists the same claims.
 # "Not supported" therefore means *shown to be smaller than the margin*, and
 # "inconclusive" means *not shown either way* — the two are not the same.
 
-import functools
 import os
 import sys
 import textwrap
