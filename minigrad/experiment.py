@@ -302,7 +302,7 @@ class ExperimentResult:
 
 
 def run_experiment(trial, conditions, seeds=5, executor=None, n_jobs=None, seed=0,
-                   confidence=0.95) -> ExperimentResult:
+                   confidence=0.95, *, max_retries=2) -> ExperimentResult:
     """Run ``trial(**condition, seed=s)`` for every condition and replicate seed.
 
     Parameters
@@ -326,6 +326,9 @@ def run_experiment(trial, conditions, seeds=5, executor=None, n_jobs=None, seed=
         Derives the replicate seeds when ``seeds`` is a number.
     confidence : float
         The coverage of the intervals of the result's summaries (default 0.95).
+    max_retries : int, optional, keyword only
+        As in :func:`minigrad.lr_search.grid_search`: a trial whose worker process died
+        is run again, alone, up to this many times, then recorded as failed.
 
     Returns
     -------
@@ -342,7 +345,7 @@ def run_experiment(trial, conditions, seeds=5, executor=None, n_jobs=None, seed=
     seeds = [int(s) for s in seeds]
     cells = [(c, s) for c in conditions for s in seeds]
     outcomes = _run_all(functools.partial(_call_cell, trial), cells,
-                        [s for _, s in cells], executor, n_jobs)
+                        [s for _, s in cells], executor, n_jobs, max_retries=max_retries)
 
     names, errors = [], []
     for (condition, s), (returned, error, _) in zip(cells, outcomes):

@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import math
+import os
 
 import numpy as np
 import pytest
@@ -102,10 +103,12 @@ def test_verdict_of_a_missing_interval_is_inconclusive():
 
 
 # -- running the grid -------------------------------------------------------------------
-def noisy_trial(mean, seed, fail_at=None):
+def noisy_trial(mean, seed, fail_at=None, die_at=None):
     """A synthetic trial: its 'metric' is mean + noise drawn from the seeded generators."""
     if fail_at is not None and mean == fail_at:
         raise RuntimeError("boom")
+    if die_at is not None and mean == die_at:
+        os._exit(3)                              # the worker process dies
     return {"metric": mean + np.random.normal(), "seed": float(seed),
             "weight": minigrad.randn(1).item(), "subset": float(resample(100, 10, seed)[0])}
 
@@ -156,6 +159,14 @@ def test_failed_trials_are_recorded_not_raised():
     assert np.isfinite(result.values("metric", mean=0.0)).all()
     assert len(result.errors) == 3 and "RuntimeError: boom" in result.errors[0]
     assert result.summary("metric", mean=1.0).n_nonfinite == 3
+
+
+def test_a_dying_worker_loses_only_its_own_cells():
+    result = run_experiment(noisy_trial, grid(mean=[0.0, 1.0], die_at=[1.0]), seeds=2,
+                            n_jobs=2, max_retries=1)
+    assert np.isfinite(result.values("metric", mean=0.0)).all()
+    assert np.isnan(result.values("metric", mean=1.0)).all()
+    assert len(result.errors) == 2 and "died" in result.errors[0]
 
 
 def test_lookup_errors_name_the_problem():
