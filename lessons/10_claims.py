@@ -402,7 +402,7 @@ plt.show()
 # %%
 # Each point is the mean over the seeds that reached that training loss, with its 95 %
 # interval. Read along one colour: from η = 0.01 to 0.3 the gap at the same training
-# loss does not change with η, and it grows from colour to colour — as the training
+# loss hardly changes with η, and it grows from colour to colour — as the training
 # loss falls, whatever η brought it there. With a small η the path is the same as with
 # a larger one, only slower, so it does not "get stuck in a local optimum" that a
 # larger η avoids. The exception is η = 1, the largest η that trains: its violent first
