@@ -81,13 +81,13 @@ M("make-ignores-grad-mode", T, "if _mode.enabled and _any_requires_grad(parents)
 M("make-all-parents", T, "        if parent.requires_grad:\n            return True\n    return False",
   "        if not parent.requires_grad:\n            return False\n    return bool(parents)",
   "an op records only if every input requires grad")
-M("saved-version-off", T, "out._saved = tuple([(t, 0 if t is None else t._version) for t in saved])",
-  "out._saved = tuple([(t, 0 if t is None else t._version + 1) for t in saved])",
+M("saved-version-off", T, "out._saved_versions = tuple([0 if t is None else t._version for t in saved])",
+  "out._saved_versions = tuple([0 if t is None else t._version + 1 for t in saved])",
   "saved versions recorded one too high: every backward refuses")
 M("backward-overwrites-not-sums", T, "grads[parent] = grads[parent] + parent_grad",
   "grads[parent] = parent_grad", "a tensor used twice gets only one contribution")
-M("backward-skips-version-check", T, "                if now != version:",
-  "                if now < version:", "backward misses tensors changed in place since the op")
+M("backward-skips-version-check", T, "            if now != version:", "            if now < version:",
+  "backward misses tensors changed in place since the op")
 M("backward-keeps-graph", T, "node._backward = _RELEASED", "pass",
   "the graph is never released after backward")
 M("seed-gradient-shape-unchecked", T, "        if array.shape != self.shape:\n            raise RuntimeError(f\"Mismatch in shape",
@@ -104,8 +104,8 @@ M("accumulate-refcount", T, "if sys.getrefcount(self._grad) > 2:",
 M("inplace-leaf-check", T, "if self._backward is None and _mode.enabled:",
   "if self._backward is None and not _mode.enabled:",
   "in-place change of a leaf that requires grad allowed outside no_grad")
-M("inplace-no-version-bump", T, "_version_box(self)[0] += 1", "_version_box(self)[0] += 0",
-  "in-place changes do not count a version")
+M("inplace-no-version-bump", T, "            self._version_box[0] += 1\n", "            self._version_box[0] += 0\n",
+  "in-place changes after the first do not count a version")
 M("inplace-alpha-ignored", T, "value = value * alpha", "value = value",
   "add_(other, alpha=) ignores alpha")
 M("inplace-cast-check", T, "if dtypes.category(result) > dtypes.category(self.dtype):",
@@ -136,10 +136,10 @@ M("unbroadcast-no-stretched", O, "if n == 1 and grad.shape[added + i] != 1)",
 M("unbroadcast-mean", O, "return grad.sum(axis=tuple(range(added)) + stretched).reshape(shape)",
   "return grad.mean(axis=tuple(range(added)) + stretched).reshape(shape)",
   "broadcast gradients averaged instead of summed")
-M("sub-grad-sign", O, "return unbroadcast(g, a.shape), unbroadcast(-g, b.shape)",
-  "return unbroadcast(g, a.shape), unbroadcast(g, b.shape)", "∂(a−b)/∂b = +1")
-M("add-alpha-dropped", O, "    if alpha != 1:\n        b = mul(b, alpha)\n    a, b, x, y, dtype = _pair(a, b)\n\n    def backward(g):\n        return unbroadcast(g, a.shape), unbroadcast(g, b.shape)",
-  "    a, b, x, y, dtype = _pair(a, b)\n\n    def backward(g):\n        return unbroadcast(g, a.shape), unbroadcast(g, b.shape)",
+M("sub-grad-sign", O, "unbroadcast(-g, b.shape) if b.requires_grad else None)",
+  "unbroadcast(g, b.shape) if b.requires_grad else None)", "∂(a−b)/∂b = +1")
+M("add-alpha-dropped", O, "    if alpha != 1:\n        b = mul(b, alpha)\n    a, b, x, y, dtype = _pair(a, b)\n\n    def backward(g):\n        return (unbroadcast(g, a.shape) if a.requires_grad else None,\n                unbroadcast(g, b.shape)",
+  "    a, b, x, y, dtype = _pair(a, b)\n\n    def backward(g):\n        return (unbroadcast(g, a.shape) if a.requires_grad else None,\n                unbroadcast(g, b.shape)",
   "add(a, b, alpha=) ignores alpha")
 M("mul-grads-swapped", O, "return (unbroadcast(g * y, a.shape) if a.requires_grad else None,\n                unbroadcast(g * x, b.shape)",
   "return (unbroadcast(g * x, a.shape) if a.requires_grad else None,\n                unbroadcast(g * y, b.shape)",
@@ -199,9 +199,9 @@ M("permute-inverse-wrong", O, "lambda g: (g.transpose(inverse),)", "lambda g: (g
 M("exp-grad-input", O, "lambda g: (g * out,), \"exp\"", "lambda g: (g * _floating(a),), \"exp\"",
   "∂eᵃ/∂a = a")
 M("log-grad", O, "lambda g: (g / x,), \"log\"", "lambda g: (g * x,), \"log\"", "∂ln a/∂a = a")
-M("relu-grad-at-zero", O, "passes = ~(a.array <= 0)", "passes = ~(a.array < 0)",
+M("relu-grad-at-zero", O, "passes = out != 0 ", "passes = out >= 0 ",
   "relu lets the gradient through at exactly 0")
-M("relu-grad-nan", O, "passes = ~(a.array <= 0)", "passes = a.array > 0",
+M("relu-grad-nan", O, "passes = out != 0 ", "passes = out > 0 ",
   "relu blocks the gradient at nan")
 M("pow-number-exponent-zero", O, "grad_a = g * (y * x ** (y - 1)) if y != 0 else np.zeros_like(g)",
   "grad_a = g * (y * x ** (y - 1))", "x ** 0 has a nan gradient at x = 0 (number exponent)")
@@ -366,8 +366,8 @@ M("rmsprop-grad-avg-alpha", RM, "g_bar += (1 - alpha) * (g - g_bar)", "g_bar += 
 OP = "minigrad/optim/optimizer.py"
 M("zero-grad-keeps", OP, "                        p.grad = None\n", "                        pass\n",
   "zero_grad() leaves the gradients")
-M("optimizer-steps-without-grad", OP, "                if p.grad is None:\n                    continue\n                if p.grad.shape",
-  "                if p.grad is None:\n                    p.grad = Tensor(np.zeros_like(p.array))\n                if p.grad.shape",
+M("optimizer-steps-without-grad", OP, "                if grad is None:\n                    continue\n",
+  "                if grad is None:\n                    grad = p.grad = Tensor(np.zeros_like(p.array))\n",
   "parameters without a gradient are stepped (weight decay moves them)")
 M("state-dict-shares-arrays", OP, "np.array(v, copy=True) if isinstance(v, np.ndarray) else v",
   "v", "state_dict() shares the live state arrays")
