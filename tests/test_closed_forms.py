@@ -58,7 +58,8 @@ CLOSED_FORMS = {
     "InverseTimeLR": (lambda o: InverseTimeLR(o, k=0.3),
                       lambda eta0, t: eta0 / (1 + 0.3 * t)),
     "CosineAnnealingLR": (lambda o: CosineAnnealingLR(o, T_max=40, eta_min=0.002),
-                          lambda eta0, t: 0.002 + (eta0 - 0.002) * (1 + np.cos(np.pi * t / 40)) / 2),
+                          lambda eta0, t: 0.002 + (eta0 - 0.002)
+                          * (1 + np.cos(np.pi * t / 40)) / 2),
     "LinearLR": (lambda o: LinearLR(o, start_factor=0.2, end_factor=0.9, total_iters=25),
                  lambda eta0, t: eta0 * (0.2 + 0.7 * np.minimum(t, 25) / 25)),
     "LinearLR-decay": (lambda o: LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=60),

@@ -2,7 +2,6 @@
 holding a pickled object, ``fraction × n`` that is not a whole number, a batch size that
 divides the number of samples."""
 
-import io
 import os
 import zipfile
 

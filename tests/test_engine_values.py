@@ -163,7 +163,8 @@ def test_variance_corrections():
 
 
 def test_cat_gives_each_input_its_own_slice_of_the_gradient():
-    a, b, c = _leaf([[1.0], [2.0]]), _leaf([[3.0, 4.0, 5.0], [6.0, 7.0, 8.0]]), _leaf([[9.0, 9.0]] * 2)
+    a, b = _leaf([[1.0], [2.0]]), _leaf([[3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])
+    c = _leaf([[9.0, 9.0]] * 2)
     weights = minigrad.tensor(np.arange(12.0).reshape(2, 6))
     (minigrad.cat([a, b, c], dim=1) * weights).sum().backward()
     np.testing.assert_array_equal(a.grad.array, [[0.0], [6.0]])

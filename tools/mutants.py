@@ -129,12 +129,12 @@ def run_one(sandbox: Sandbox, mutant: Mutant, timeout: float, hint: str | None) 
     if original is None:
         return {"mutant": mutant, "status": "stale", "seconds": 0.0, "output": ""}
     try:
-        code, seconds = None, 0.0
-        if hint in mutant.tests and len(mutant.tests) > 1:
+        hinted = hint in mutant.tests and len(mutant.tests) > 1
+        if hinted:
             code, output, seconds = sandbox.run_tests([hint], timeout)
-        if code not in (1, 2):
+        if not hinted or code not in (1, 2, None):     # None: it hung, which counts too
             code, output, more = sandbox.run_tests(mutant.tests, timeout)
-            seconds += more
+            seconds = more + (seconds if hinted else 0.0)
     finally:
         sandbox.restore(mutant, original)
     if code is None:
