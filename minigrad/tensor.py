@@ -35,7 +35,6 @@ changes and the operator overloads (``a + b`` calls :func:`minigrad.ops.add`).
 from __future__ import annotations
 
 import numbers
-import sys
 import warnings
 
 import numpy as np
@@ -445,15 +444,11 @@ class Tensor(TensorMethods):
         already some other tensor's ``.grad`` (``taken``, by memory owner) and it is
         writeable, row-major and of the right dtype; otherwise it is copied.
 
-        Later passes add in place, unless the caller still holds the old ``.grad``
-        (``g = p.grad``): then, as in PyTorch, ``.grad`` becomes a new tensor and ``g``
-        keeps the old values.
+        Later passes add in place, as PyTorch does: ``.grad`` stays the same tensor, so
+        a caller who kept it (``g = p.grad``) sees the new sum (``g is p.grad``).
         """
         if self._grad is not None:
-            if sys.getrefcount(self._grad) > 2:      # the slot and this call's argument
-                self._grad = Tensor._wrap(self._grad.array + grad)
-            else:
-                self._grad.array += grad
+            self._grad.array += grad
             return
         owner = _memory_owner(grad)
         if (id(owner) in taken or not grad.flags.writeable or not grad.flags.c_contiguous
