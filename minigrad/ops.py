@@ -317,7 +317,8 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
     """z = x Wᵀ + b, a fully connected layer (``torch.nn.functional.linear``).
 
     W has shape (out_features, in_features), as in PyTorch; x has shape (..., in_features);
-    b, if given, has shape (out_features,) (or is a single number).
+    b, if given, has shape (out_features,) — or any shape that broadcasts to the output,
+    such as (1,) or a single number, as in PyTorch.
 
     ∂L/∂x = g W,   ∂L/∂W = gᵀ x,   ∂L/∂b = Σ g over every row.
 
@@ -331,10 +332,7 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
                            f"in_features = {weight.shape[1] if weight.ndim == 2 else '?'}")
     if bias is not None:
         bias = as_tensor(bias)
-        if bias.shape not in ((weight.shape[0],), ()):
-            raise RuntimeError(f"linear: bias of shape {bias.shape} does not fit "
-                               f"out_features = {weight.shape[0]}; it must have shape "
-                               f"({weight.shape[0]},)")
+        _check_bias_broadcasts(bias.shape, x.shape[:-1] + (weight.shape[0],))
     parents = (x, weight) if bias is None else (x, weight, bias)
     out = x.array @ weight.array.T
     if bias is not None:
@@ -344,13 +342,25 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
         rows = g.reshape(-1, g.shape[-1])                       # every row of the batch
         grad_bias = None
         if bias is not None and bias.requires_grad:
-            grad_bias = rows.sum(axis=0) if bias.ndim else rows.sum()
+            grad_bias = unbroadcast(g, bias.shape)             # Σ over what b was spread on
         return (g @ weight.array if x.requires_grad else None,
                 rows.T @ x.array.reshape(-1, x.shape[-1]) if weight.requires_grad else None,
                 grad_bias)
 
     saved = ((weight,) if x.requires_grad else ()) + ((x,) if weight.requires_grad else ())
     return Tensor._make(out, parents, backward, "linear", saved)
+
+
+def _check_bias_broadcasts(bias_shape: tuple, out_shape: tuple) -> None:
+    """PyTorch's rule: the bias must broadcast to the output (usually shape (out_features,))."""
+    try:
+        fits = np.broadcast_shapes(bias_shape, out_shape) == out_shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"The expanded size of the tensor does not match: linear's bias of "
+                           f"shape {bias_shape} does not broadcast to the output's shape "
+                           f"{out_shape}; give it shape ({out_shape[-1]},)")
 
 
 def _is_transposed(x: np.ndarray) -> bool:
