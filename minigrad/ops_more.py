@@ -85,9 +85,8 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
     low = min.array if isinstance(min, Tensor) else min
     high = max.array if isinstance(max, Tensor) else max
     x = a.array
-    out = np.clip(x, low, high)
-    if out.dtype != x.dtype and x.dtype.kind == "f":
-        out = out.astype(x.dtype)
+    dtype = dtypes.result_type(x, *[b for b in (low, high) if b is not None])  # PyTorch's rule
+    out = np.clip(x, low, high).astype(dtype, copy=False)
     inside = np.ones(x.shape, dtype=bool)
     if low is not None:
         inside &= x >= low
