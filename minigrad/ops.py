@@ -207,6 +207,8 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
     (−∞ at a = 0, b < 0; nan for a < 0, where ln a is undefined).
     """
     a, b, x, y, dtype = _pair(a, b)
+    if dtype.kind in "iu" and isinstance(y, numbers.Integral) and y < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     with np.errstate(divide="ignore", invalid="ignore"):    # 0⁻¹ = inf, (−1)^½ = nan
         out = _in_dtype(x ** y, dtype)
 
