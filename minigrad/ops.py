@@ -105,7 +105,11 @@ def _floating(a: Tensor) -> np.ndarray:
 
 def _reduced_dims(dim, axis, ndim: int):
     """The dims a reduction runs over as a sorted tuple (None: all), from PyTorch's
-    ``dim=`` or numpy's ``axis=`` (an int, or a list or tuple of ints)."""
+    ``dim=`` or numpy's ``axis=`` (an int, or a list or tuple of ints).
+
+    An empty list gives ``()``; ``sum``, ``mean``, ``amax`` and ``var`` read it as
+    "every dim", as PyTorch does (``x.sum(dim=())`` is the total).
+    """
     if axis is not None:
         if dim is not None:
             raise TypeError("pass dim= or axis= (the same thing), not both")
@@ -401,7 +405,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A001,
     """
     _no_out(out)
     a = as_tensor(input)
-    dims, keep = _reduced_dims(dim, axis, a.ndim), _keep(keepdim, keepdims)
+    dims, keep = _reduced_dims(dim, axis, a.ndim) or None, _keep(keepdim, keepdims)
     x = a.array
     out_dtype = np.dtype(dtype) if dtype is not None else \
         np.dtype(np.int64) if x.dtype.kind in "biu" else x.dtype
@@ -422,7 +426,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A002
     if a.dtype.kind != "f" and dtype is None:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be "
                            f"either a floating point or complex dtype. Got: {a.dtype}")
-    dims, keep = _reduced_dims(dim, axis, a.ndim), _keep(keepdim, keepdims)
+    dims, keep = _reduced_dims(dim, axis, a.ndim) or None, _keep(keepdim, keepdims)
     n = a.array.size if dims is None else math.prod(a.shape[i] for i in dims)
     out_dtype = np.dtype(dtype) if dtype is not None else a.dtype
     accumulate = np.float32 if out_dtype == np.float16 else out_dtype
@@ -455,7 +459,7 @@ def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None) -> Tensor:  
 
 def _extreme(input, dim, keepdim, axis, keepdims, reduce, name) -> Tensor:  # noqa: A002
     a = as_tensor(input)
-    dims = _reduced_dims(None if dim == () else dim, axis, a.ndim)
+    dims = _reduced_dims(None if dim == () else dim, axis, a.ndim) or None  # () is all dims
     keep = _keep(keepdim, keepdims)
     if a.array.size == 0:
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "

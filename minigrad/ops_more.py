@@ -161,7 +161,7 @@ def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None,  # noqa:
         correction = ddof
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    dims = _reduced_dims(dim, None, a.ndim)
+    dims = _reduced_dims(dim, None, a.ndim) or None         # dim=() means all, as PyTorch
     n = a.numel() if dims is None else int(np.prod([a.shape[d] for d in dims]))
     centred = a - mean(a, dims, keepdim=True)
     return total(centred * centred, dims, keepdim) / builtins.max(n - correction, 0)
