@@ -227,7 +227,7 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
                 grad_b = unbroadcast(g * local, b.shape)
         return grad_a, grad_b
 
-    saved = (a, b, None) if b.requires_grad else (a,)
+    saved = (a, b, None) if b.requires_grad else (a, b)     # ∂z/∂a reads the exponent too
     return Tensor._make(out, (a, b), backward, "pow", saved)
 
 
