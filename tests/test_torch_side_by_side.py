@@ -239,6 +239,15 @@ def in_place_on_a_base_pow_saved(lib):
     y.sum().backward()
 
 
+@idiom(Raises(RuntimeError, "modified by an inplace operation"))
+def in_place_on_an_exponent_pow_saved(lib):
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    b = lib.tensor([2.0, 3.0])
+    y = w ** b                                # ∂y/∂w = b·w^(b−1): pow saved b
+    b.add_(1)
+    y.sum().backward()
+
+
 @idiom(Raises(RuntimeError, "modified by an inplace operation"),
        refusal=Raises(RuntimeError, "modified by an inplace operation",
                       minigrad_phrase="does not support in-place operations on a tensor "
