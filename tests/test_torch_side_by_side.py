@@ -382,6 +382,17 @@ def gradients_at_special_points(lib):
     return x.grad, relu_of_inf, r.grad, power.detach(), b.grad
 
 
+@idiom((T([0.0, 0.0, 0.0]), T([0.0, 0.0]), T([[0.0, -0.70710678], [0.0, 0.70710678]])))
+def norm_and_std_gradients_at_zero(lib):
+    z = lib.zeros(3, requires_grad=True)
+    z.norm().backward()                       # ‖0‖: PyTorch's gradient is 0, not nan
+    same = lib.tensor([3.0, 3.0], requires_grad=True)
+    same.std().backward()
+    x = lib.tensor([[1.0, 2.0], [1.0, 5.0]], requires_grad=True)
+    x.std(dim=0).sum().backward()
+    return z.grad, same.grad, x.grad
+
+
 # ======================================================================================
 # Python and numpy interop
 # ======================================================================================
@@ -647,6 +658,15 @@ def dtype_identity(lib):
 def floor_division_and_remainder(lib):
     x = lib.tensor([-7.0, 7.0])
     return lib.tensor([-7, 7]) // 2, x % 3, x.is_floating_point()
+
+
+@idiom((Raises(RuntimeError, "same dtype"), Raises(RuntimeError, "same dtype")),
+       xfail="matrix products of two dtypes: PyTorch raises, minigrad promotes (ops.matmul, "
+             "ops.linear); refusing them breaks minigrad/curvature.py, which runs float32 "
+             "models on float64 parameters")
+def matrix_products_do_not_promote(lib):
+    a, b = lib.ones(2, 3), lib.ones(3, 2, dtype=lib.float64)
+    return run(lambda _: a @ b, lib), run(lambda _: lib.nn.functional.linear(a, b.T), lib)
 
 
 # ======================================================================================
