@@ -704,3 +704,22 @@ def test_minigrad_matches_torch(case, torch):
 def test_the_table_covers_every_idiom_once():
     names = [case.name for case in IDIOMS]
     assert len(names) == len(set(names)) and len(names) >= 30
+
+
+@pytest.mark.parametrize("expected, actual", [
+    (T([1.0, 2.0]), T([1.0, 2.0], "float64")),                       # dtype
+    (T([1.0, 2.0]), T([1.0, 2.5])),                                  # values
+    (T([1.0, 2.0]), T([[1.0, 2.0]])),                                # shape
+    (T([1.0]), T([1.0], requires_grad=True)),                        # requires_grad
+    (T([1.0]), A([1.0], "float32")),                                 # Tensor vs ndarray
+    (T([NAN]), T([0.0])),                                            # nan is not 0
+    (1, 1.0), (True, 1), ("tensor([1.])", "tensor([1.0])"),          # types, texts
+    ((1, 2), [1, 2]), ({"a": 1}, {"b": 1}),                          # containers
+    (Raises(RuntimeError, "leaf"), T([1.0])),                        # no error raised
+    (Raises(RuntimeError, "leaf"), run(lambda _: 1 / 0, None)),       # another class
+    (Raises(ZeroDivisionError, "by zero!"), run(lambda _: 1 / 0, None)),  # phrase missing
+    (T([1.0]), run(lambda _: 1 / 0, None)),                          # an unexpected error
+])
+def test_the_comparison_catches_each_kind_of_difference(expected, actual):
+    with pytest.raises(AssertionError):
+        assert_same(expected, actual)
