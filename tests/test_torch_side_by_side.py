@@ -116,6 +116,40 @@ def grad_accumulates_into_the_same_tensor(lib):
     return kept.clone(), p.grad.clone(), kept is p.grad
 
 
+@idiom((Raises(RuntimeError, "Trying to backward through the graph a second time"),
+        Raises(RuntimeError, "grad can be implicitly created only for scalar outputs"),
+        Raises(RuntimeError, "Only Tensors of floating point"),
+        Raises(RuntimeError, "can't be cast to the desired output type"),
+        T([3.0, 6.0]), None, False, True))
+def graph_rules(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    loss.backward()
+    errors = (run(lambda _: loss.backward(), lib), run(lambda _: (x * 2).backward(), lib),
+              run(lambda _: lib.tensor([1, 2], requires_grad=True), lib),
+              run(lambda _: lib.tensor([1, 2]).div_(2), lib))
+    y, z = x * 2, x * 3
+    y.retain_grad()
+    (y * z).sum().backward()
+    return errors + (y.grad, z.grad, y.is_leaf, x.is_leaf)    # z.grad: None (and a warning)
+
+
+@idiom((T([3.5, 1.0 + 0.5 + 0.5 / 3 ** 0.5 + 0.5, 0.5 + 0.5 / 3 ** 0.5 + 0.5, INF]),
+        T([0.0, 2.0, 0.0])))
+def gradients_at_ties_bounds_and_repeated_indices(lib):
+    w = lib.tensor([1.0, 3.0, 3.0, 0.0], requires_grad=True)
+    total = (w.max()                              # a tie: half to each 3
+             + w.max(0).values                    # with dim: all to the first 3
+             + w.clamp(0, 1).sum()                # at a bound the gradient passes
+             + w.sqrt().sum()                     # ∞ at 0
+             + lib.maximum(w, lib.tensor(3.0)).sum()        # a tie: half
+             + w[lib.tensor([0, 0, 3])].sum())    # a repeated index: counted twice
+    total.backward()
+    masked = lib.tensor([-1.0, 2.0, -3.0])
+    masked[masked < 0] = 0
+    return w.grad, masked
+
+
 # ======================================================================================
 # Reductions: dim=, keepdim=, max(dim) pairs, argmax
 # ======================================================================================

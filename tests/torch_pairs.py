@@ -47,7 +47,7 @@ class A(T):
 
 
 class Raises:
-    """An exception of class ``kind`` whose message contains ``phrase``.
+    """An exception of class ``kind`` whose message contains ``phrase`` (in any case).
 
     ``phrase`` is a key phrase of PyTorch's message; where minigrad deliberately words
     its error differently (a refusal PyTorch does not make), ``minigrad_phrase`` is what
@@ -112,7 +112,7 @@ def assert_same(expected, actual, where: str = "result", library: str = "minigra
         phrase = expected.minigrad_phrase if library == "minigrad" else expected.phrase
         if expected.message is not None:      # another library's error: its class is enough
             return
-        assert phrase in actual.message, \
+        assert phrase.lower() in actual.message.lower(), \
             f"{where}: {library}'s message {actual.message!r} lacks {phrase!r}"
         return
     assert not isinstance(actual, Raises), \
