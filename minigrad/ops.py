@@ -81,6 +81,13 @@ def _pair(a, b) -> tuple:
     return a, b, x, y, dtype
 
 
+def _is_bool(value) -> bool:
+    """A bool tensor, array or Python bool (which PyTorch will not subtract or negate)."""
+    if isinstance(value, Tensor):
+        return value.array.dtype.kind == "b"
+    return isinstance(value, (bool, np.bool_)) or getattr(value, "dtype", None) == np.bool_
+
+
 def _number_or_array(value):
     if isinstance(value, numbers.Number) and not isinstance(value, np.ndarray):
         return value.item() if isinstance(value, np.generic) else value
@@ -165,7 +172,11 @@ def add(a, b, alpha=1) -> Tensor:
 
 
 def sub(a, b, alpha=1) -> Tensor:
-    """z = a − α·b.   ∂z/∂a = 1,  ∂z/∂b = −α."""
+    """z = a − α·b.   ∂z/∂a = 1,  ∂z/∂b = −α.   (Bools refused, as PyTorch: use ``~``.)"""
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     if alpha != 1:
         b = mul(b, alpha)
     a, b, x, y, dtype = _pair(a, b)
@@ -179,6 +190,10 @@ def sub(a, b, alpha=1) -> Tensor:
 def neg(a) -> Tensor:
     """z = −a.   ∂z/∂a = −1."""
     a = as_tensor(a)
+    if _is_bool(a):
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     return Tensor._make(-a.array, (a,), lambda g: (-g,), "neg")
 
 
