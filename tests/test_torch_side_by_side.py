@@ -352,6 +352,31 @@ def alias_plus_equals(lib):
     return x, y is x, x._version
 
 
+@idiom((Raises(RuntimeError, "can't be cast to the desired output type"), T([1, 2], "int64"),
+        Raises(RuntimeError, "fill_ only supports 0-dimension value tensor"), T([3.0, 3.0]),
+        Raises(RuntimeError, "output with shape [2] doesn't match the broadcast shape"),
+        Raises(RuntimeError, ""), T([[1.0, 2.0], [1.0, 2.0]]), T([1, 1], "int64")))
+def in_place_casts_and_shapes(lib):
+    ints = lib.tensor([1, 5])
+    return (run(lambda _: ints.clamp_(0.5, 2.5), lib), ints.clamp_(0, 2),
+            run(lambda _: lib.zeros(2).fill_(lib.tensor([3.0])), lib),
+            lib.zeros(2).fill_(lib.tensor(3.0)),
+            run(lambda _: lib.zeros(2).add_(lib.ones(3, 2)), lib),
+            run(lambda _: lib.zeros(2).copy_(lib.tensor([1.0, 2.0, 3.0])), lib),
+            lib.zeros(2, 2).copy_(lib.tensor([1.0, 2.0])),
+            lib.zeros(2, dtype=lib.int64).copy_(lib.tensor([1.7, 1.2])))     # truncates
+
+
+@idiom(T([0.0, 2.0, 0.0]),
+       refusal=Raises(RuntimeError, "", minigrad_phrase="does not record in-place operations"))
+def item_assignment_of_a_tensor_that_requires_grad(lib):
+    w = lib.tensor(2.0, requires_grad=True)
+    t = lib.zeros(3)
+    t[1] = w                                  # PyTorch records it (CopySlices); minigrad refuses
+    t.sum().backward()
+    return t.detach()
+
+
 # ======================================================================================
 # dtypes: PyTorch's promotion
 # ======================================================================================
@@ -378,6 +403,18 @@ def promotion(lib):
 def float_functions_of_integers(lib):
     ints = lib.tensor([0, 1, 2])
     return ints.sigmoid(), lib.exp(ints), ints.tanh(), lib.log(lib.tensor([1, 4]))
+
+
+@idiom((Raises(RuntimeError, "Subtraction, the `-` operator, with a bool tensor"),
+        Raises(RuntimeError, "Subtraction, the `-` operator, with"),
+        Raises(RuntimeError, "Subtraction, the `-` operator, with a bool tensor"),
+        Raises(RuntimeError, "Negation, the `-` operator, on a bool tensor"),
+        T([False, True], "bool"), T([True, False], "bool"), T([2, 0], "int64")))
+def bools_are_not_subtracted(lib):
+    mask = lib.tensor([True, False])
+    return (run(lambda _: 1 - mask, lib), run(lambda _: mask - mask, lib),
+            run(lambda _: lib.tensor([1.0, 2.0]) - True, lib), run(lambda _: -mask, lib),
+            ~mask, mask * mask, mask + mask * 1)
 
 
 @idiom((T([1.0, 2.5]), T([1, 2], "int64"), T([1.0, 2.5], "float64"), T([4, 9], "int64"),
