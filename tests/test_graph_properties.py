@@ -14,7 +14,8 @@ Hypothesis draws a *scenario*:
    their values either uniform in [−1.5, 1.5] or on the grid k/2 (so ties, zeros and
    clamp bounds — the kinks where conventions differ — are hit);
 3. optionally an in-place change of a leaf, under ``no_grad``, *before* backward: PyTorch
-   raises if an op saved that leaf, and minigrad must raise too (or both compute);
+   raises if an op saved that leaf, and minigrad must raise too (or both compute); the
+   backward runs once, or twice through a retained graph;
 4. in-place updates under ``no_grad`` *between* the graphs (an SGD step ``p -= lr * p.grad``,
    ``mul_``, item assignment, ``grad.zero_()``, ``grad = None``);
 5. a second graph from the changed leaves, whose backward accumulates into ``.grad``.
@@ -273,11 +274,12 @@ def scenarios(draw):
         # centred values, not the input, so it computes the right gradient after the input
         # changed where PyTorch (whose var saves its input) refuses. Not compared.
         before_backward = None
+    twice = draw(st.booleans())       # backward(retain_graph=True), then backward again
     between = draw(st.lists(st.tuples(st.integers(0, n_leaves - 1), st.sampled_from(UPDATES)),
                             max_size=3))
     second = draw_graph(draw, list(leaves), draw(st.integers(1, 6)), seed // 7)
     return dict(shapes=shapes, requires=requires, dtypes=dtypes, seed=seed, on_grid=on_grid,
-                first=first,
+                first=first, twice=twice,
                 before_backward=before_backward, between=between, second=second)
 
 
@@ -356,7 +358,9 @@ def execute(lib, scenario) -> list:
                 update(lib, leaves[index], kind)
             if loss is not None:
                 try:
-                    loss.backward()
+                    loss.backward(retain_graph=scenario["twice"])
+                    if scenario["twice"]:
+                        loss.backward()                  # the gradients add up again
                 except RuntimeError as error:
                     modified = "modified by an inplace operation" in str(error)
                     record.append(("first backward", "in-place error" if modified
@@ -385,7 +389,7 @@ def describe(scenario) -> str:
             f"dtypes {scenario['dtypes']} "
             f"seed {scenario['seed']} on_grid {scenario['on_grid']}\n"
             f" first: {graph(scenario['first'])}\n"
-            f" before backward: {scenario['before_backward']}\n"
+            f" before backward: {scenario['before_backward']}; twice: {scenario['twice']}\n"
             f" between: {scenario['between']}\n second: {graph(scenario['second'])}")
 
 
