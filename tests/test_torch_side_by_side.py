@@ -156,6 +156,55 @@ def gradients_at_ties_bounds_and_repeated_indices(lib):
 
 
 # ======================================================================================
+# Other libraries' tests and tutorials, word for word
+# ======================================================================================
+@idiom((-20.0, 46.0))
+def micrograd_test_sanity_check(lib):
+    x = lib.Tensor([-4.0]).double()
+    x.requires_grad = True
+    z = 2 * x + 2 + x
+    q = z.relu() + z * x
+    h = (z * z).relu()
+    y = h + q + q * x
+    y.backward()
+    return y.item(), x.grad.item()
+
+
+@idiom((24.70408163265306, 138.83381924198252, 645.5772594752186))
+def micrograd_test_more_ops(lib):
+    a = lib.Tensor([-4.0]).double()
+    b = lib.Tensor([2.0]).double()
+    a.requires_grad = True
+    b.requires_grad = True
+    c = a + b
+    d = a * b + b**3
+    c = c + c + 1
+    c = c + 1 + c + (-a)
+    d = d + d * 2 + (b + a).relu()
+    d = d + 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g = g + 10.0 / f
+    g.backward()
+    return g.item(), a.grad.item(), b.grad.item()
+
+
+@idiom((2.0, 1.1775))               # residuals 0.1, 0.3, −1, 1.9: mean square 1.1775
+def pytorch_quickstart_accuracy(lib):
+    """The evaluation loop of PyTorch's quickstart tutorial."""
+    model = linear_model(lib)
+    loss_fn = lib.nn.MSELoss()
+    test_loss, correct = 0, 0
+    pred = lib.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    y = lib.tensor([1, 1, 1])
+    with lib.no_grad():
+        test_loss += loss_fn(model(lib.tensor(X)), lib.tensor(Y)).item()
+        correct += (pred.argmax(1) == y).type(lib.float).sum().item()
+    return correct, round(test_loss, 6)
+
+
+# ======================================================================================
 # Reductions: dim=, keepdim=, max(dim) pairs, argmax
 # ======================================================================================
 SCORES = [[0.1, 2.0, -1.0], [3.0, 0.5, 0.5]]
