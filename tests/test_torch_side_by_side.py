@@ -190,6 +190,34 @@ def micrograd_test_more_ops(lib):
     return g.item(), a.grad.item(), b.grad.item()
 
 
+@idiom((T([[-0.37484974], [-0.1779569]]), T([1.87048221]), 2.20171976))
+def d2l_linear_regression_from_scratch(lib):
+    """d2l.ai 3.2: linreg, squared_loss and sgd as the book writes them, on fixed data."""
+    def linreg(X, w, b):
+        return lib.matmul(X, w) + b
+
+    def squared_loss(y_hat, y):
+        return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+    def sgd(params, lr, batch_size):
+        with lib.no_grad():
+            for param in params:
+                param -= lr * param.grad / batch_size
+                param.grad.zero_()
+
+    features = lib.tensor(np.linspace(-1, 1, 20).reshape(10, 2), dtype=lib.float32)
+    labels = lib.matmul(features, lib.tensor([2.0, -3.4])) + 4.2
+    w = lib.zeros((2, 1), requires_grad=True)
+    b = lib.zeros(1, requires_grad=True)
+    for epoch in range(3):
+        for start in range(0, 10, 5):
+            X, y = features[start:start + 5], labels[start:start + 5]
+            loss = squared_loss(linreg(X, w, b), y)
+            loss.sum().backward()
+            sgd([w, b], 0.1, 5)
+    return w.detach(), b.detach(), squared_loss(linreg(features, w, b), labels).mean().item()
+
+
 @idiom((2.0, 1.1775))               # residuals 0.1, 0.3, −1, 1.9: mean square 1.1775
 def pytorch_quickstart_accuracy(lib):
     """The evaluation loop of PyTorch's quickstart tutorial."""
