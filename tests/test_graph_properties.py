@@ -394,7 +394,15 @@ def describe(scenario) -> str:
 
 
 def assert_same_records(expected: list, actual: list, rtol: float, atol: float) -> None:
+    """Every record equal, in order. One difference is allowed: minigrad refusing a
+    backward after an in-place change where PyTorch computes. PyTorch sometimes saves a
+    copy it made (a matmul whose batch dims broadcast) and so does not mind the change;
+    minigrad's backward reads the tensor itself, so it must refuse. The other way round —
+    PyTorch refusing, minigrad computing — is a wrong gradient and fails."""
     for (what, want), (got_what, got) in zip(expected, actual):
+        if got_what == "first backward" and got == "in-place error" and what != got_what:
+            event("minigrad refused an in-place change PyTorch allowed")
+            return
         assert what == got_what, f"PyTorch recorded {what!r}, minigrad {got_what!r}: {got!r}"
         if isinstance(want, list):
             for w, g in zip(want, got):
