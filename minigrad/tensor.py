@@ -641,9 +641,13 @@ class Tensor(TensorMethods):
         return ops.compare(np.greater_equal, self, other)
 
     def __eq__(self, other):
+        if other is None:                 # ``if p.grad == None:``: a bool, as in PyTorch
+            return False
         return ops.compare(np.equal, self, other)
 
     def __ne__(self, other):
+        if other is None:
+            return True
         return ops.compare(np.not_equal, self, other)
 
     def __and__(self, other):
