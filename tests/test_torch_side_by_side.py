@@ -563,6 +563,13 @@ def numpy_and_python_numbers(lib):
             lib.tensor(7).item(), run(lambda _: float(t), lib))
 
 
+@idiom((False, True, T([True, False], "bool"), True))
+def comparing_with_none(lib):
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    return w.grad == None, w.grad != None, w == lib.tensor([1.0, 3.0]), w.grad is not None  # noqa: E711
+
+
 @idiom((T([1.5, 2.5]), T([[1.0, 2.0], [3.0, 4.0]]), [[1, 2], [3, 4]], [1.5, 2.5], 2.5,
         Raises(TypeError, "len() of a 0-d tensor"),
         Raises(TypeError, "iteration over a 0-d tensor"), 2, [T(1.5), T(2.5)],
