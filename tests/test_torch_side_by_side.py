@@ -567,7 +567,8 @@ def numpy_and_python_numbers(lib):
 def comparing_with_none(lib):
     w = lib.tensor([1.0, 2.0], requires_grad=True)
     (w * w).sum().backward()
-    return w.grad == None, w.grad != None, w == lib.tensor([1.0, 3.0]), w.grad is not None  # noqa: E711
+    return (w.grad == None, w.grad != None,  # noqa: E711 - the beginner's spelling, on purpose
+            w == lib.tensor([1.0, 3.0]), w.grad is not None)
 
 
 @idiom((T([1.5, 2.5]), T([[1.0, 2.0], [3.0, 4.0]]), [[1, 2], [3, 4]], [1.5, 2.5], 2.5,
