@@ -187,7 +187,8 @@ GRAPH_OPS = [
     _unary("transpose(0, 2)", lambda lib, a, d, k: a.transpose(0, -1), lambda s: len(s) >= 2),
     _unary("permute(2, 0, 1)", lambda lib, a, d, k: a.permute(2, 0, 1), lambda s: len(s) == 3),
     _unary("getitem[int]", lambda lib, a, d, k: a[-1], lambda s: len(s) >= 1 and s[0] >= 1),
-    _unary("getitem[slice]", lambda lib, a, d, k: a[..., 1:3], lambda s: len(s) >= 1),
+    _unary("getitem[slice]", lambda lib, a, d, k: a[..., 1:3],
+           lambda s: len(s) >= 1 and s[-1] >= 3),            # never an empty dim
     _unary("getitem[int array]", lambda lib, a, d, k: a[lib.tensor([0, 0, a.shape[0] - 1])],
            lambda s: len(s) >= 1 and s[0] >= 1),
     _unary("getitem[mask]", lambda lib, a, d, k: a[a > 0], data_dependent_shape=True),
