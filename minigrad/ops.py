@@ -382,7 +382,8 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
                            f"in_features = {W.shape[1] if W.ndim == 2 else '?'}")
     if bias is not None:
         bias = as_tensor(bias)
-        _check_bias_broadcasts(bias.array.shape, X.shape[:-1] + (W.shape[0],))
+        if bias.array.shape != (W.shape[0],):                 # the usual shape: no check
+            _check_bias_broadcasts(bias.array.shape, X.shape[:-1] + (W.shape[0],))
     parents = (x, weight) if bias is None else (x, weight, bias)
     out = X @ W.T
     if bias is not None:
@@ -717,8 +718,8 @@ def relu(input) -> Tensor:  # noqa: A002
     so an incoming gradient that is itself nan stays nan there (PyTorch writes 0).
     """
     a = as_tensor(input)
-    passes = ~(a.array <= 0)                   # True where a > 0, and where a is nan
-    out = np.maximum(a.array, 0)               # not a·passes: that gives nan at a = −∞
+    out = np.maximum(a.array, 0)               # not a·[a > 0]: that gives nan at a = −∞
+    passes = out != 0                          # True where a > 0, and where a is nan
     return Tensor._make(out, (a,), lambda g: (g * passes,), "relu", (None,))
 
 
