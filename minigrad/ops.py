@@ -749,6 +749,7 @@ def softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:  # 
     when a constant is added), so e^{aᵢ} cannot overflow.
     """
     a = as_tensor(input)
+    _refuse_integers(a, "softmax")
     d = _softmax_dim(dim, axis, a.ndim, "softmax", _legacy_default)
     x = _floating(a)
     shifted = np.exp(x - x.max(axis=d, keepdims=True))
@@ -767,6 +768,7 @@ def log_softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:
     log Σ e^{aⱼ} = m + log Σ e^{aⱼ − m}, and every exponent is ≤ 0.
     """
     a = as_tensor(input)
+    _refuse_integers(a, "log_softmax")
     d = _softmax_dim(dim, axis, a.ndim, "log_softmax", _legacy_default)
     x = _floating(a)
     shifted = x - x.max(axis=d, keepdims=True)
@@ -776,6 +778,12 @@ def log_softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:
         return (g - np.exp(out) * g.sum(axis=d, keepdims=True),)
 
     return Tensor._make(out, (a,), backward, "log_softmax", (None,))
+
+
+def _refuse_integers(a: Tensor, name: str) -> None:
+    if a.array.dtype.kind != "f":
+        raise NotImplementedError(f"\"{name}\" not implemented for '{a.dtype}': convert the "
+                                  f"input to floats first (x.float())")
 
 
 def _softmax_dim(dim, axis, ndim: int, name: str, legacy_default: bool) -> int:
@@ -841,5 +849,6 @@ def cross_entropy(logits, labels, reduction: str = "none") -> Tensor:
 
 # More elementwise maths and joins, same pattern (they use the helpers above).
 from minigrad.ops_more import (abs, cat, clamp, clone, cos, cosh, flatten,  # noqa: E402,F401
-                               maximum, minimum, norm, sign, sin, sinh, sqrt, square,
+                               floor_divide, maximum, minimum, norm, remainder, sign, sin,
+                               sinh, sqrt, square,
                                squeeze, stack, std, to_dtype, unsqueeze, var, where)

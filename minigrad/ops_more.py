@@ -108,6 +108,31 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
 clip = clamp
 
 
+def remainder(input, other) -> Tensor:  # noqa: A002
+    """z = a mod b, with the sign of b (Python's ``%``).   ∂z/∂a = 1,  ∂z/∂b = −⌊a/b⌋."""
+    a, b, x, y, dtype = _pair(input, other)
+    quotient = np.floor_divide(x, y)
+
+    def backward(g):
+        return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                unbroadcast(-g * quotient, b.shape) if b.requires_grad else None)
+
+    return Tensor._make(np.remainder(x, y).astype(dtype, copy=False), (a, b), backward,
+                        "remainder", (a, b))
+
+
+def floor_divide(input, other) -> Tensor:  # noqa: A002
+    """z = ⌊a / b⌋ (Python's ``//``). It has no derivative: as in PyTorch, backward()
+    through it raises."""
+    a, b, x, y, dtype = _pair(input, other)
+
+    def backward(g):
+        raise RuntimeError("derivative for floor_divide is not implemented")
+
+    return Tensor._make(np.floor_divide(x, y).astype(dtype, copy=False), (a, b), backward,
+                        "floor_divide")
+
+
 def maximum(input, other) -> Tensor:  # noqa: A002
     """z = max(a, b) elementwise.   The gradient goes to the larger; ties split it in half."""
     return _pick(input, other, np.greater, "maximum")
@@ -277,5 +302,5 @@ def _joined(tensors, name) -> list:
 
 
 __all__ = ["abs", "cat", "clamp", "clip", "clone", "concat", "cos", "cosh", "flatten",
-           "maximum", "minimum", "norm", "sign", "sin", "sinh", "sqrt", "square",
+           "floor_divide", "maximum", "minimum", "norm", "remainder", "sign", "sin", "sinh", "sqrt", "square",
            "squeeze", "stack", "std", "to_dtype", "unsqueeze", "var", "where", "_plain_index"]

@@ -629,6 +629,18 @@ class Tensor(TensorMethods):
     def __neg__(self):
         return ops.neg(self)
 
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.remainder(other, self)
+
     def __pos__(self):
         return self
 

@@ -139,6 +139,9 @@ class TensorMethods:
     def contiguous(self):
         return self
 
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
     # -- elementwise -----------------------------------------------------------------
     def exp(self):
         return ops.exp(self)

@@ -329,3 +329,19 @@ def test_optimizer_state_of_a_0d_parameter_survives_a_round_trip():
     (scale * scale).backward()
     fresh.step()
     assert fresh.state[scale]["momentum_buffer"].item() != before
+
+
+def test_floor_division_has_no_gradient_and_remainder_has_one():
+    x = minigrad.tensor([-7.0, 7.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for floor_divide is not implemented"):
+        (x // 2).sum().backward()
+    z = minigrad.tensor([5.0, 7.0], requires_grad=True)
+    w = minigrad.tensor([2.0, 3.0], requires_grad=True)
+    (z % w).sum().backward()
+    assert z.grad.tolist() == [1.0, 1.0] and w.grad.tolist() == [-2.0, -2.0]
+    assert (minigrad.tensor([-7, 7]) // 2).tolist() == [-4, 3]
+
+
+def test_softmax_of_integers_is_refused_as_pytorch():
+    with pytest.raises(NotImplementedError, match="not implemented for 'int64'"):
+        minigrad.tensor([1, 2]).softmax(0)
