@@ -46,8 +46,8 @@ class Node:
     constants : list of str
         Scalar constants the op used, when they are folded into its label.
     depth : int
-        The column the node is drawn in: for an op, the length of the longest path from
-        a leaf; for a leaf, the column just before the first op that uses it.
+        The column the node is drawn in: the root's is the length of the longest path
+        to it from a leaf; every other node sits one column before its first user.
     """
 
     tensor: Tensor
@@ -153,13 +153,15 @@ def build_graph(root: Tensor, names: Mapping[str, Tensor] | None = None,
             nodes[j].parents.append(index[id(parent)])
             edges.append((index[id(parent)], j))
         nodes[j].depth = max((nodes[i].depth + 1 for i in nodes[j].parents), default=0)
-    # A leaf goes in the column just before its first use, not all of them in column 0.
-    first_use = {}
+    # Then pull every node but the root as far right as its users allow: a leaf, or a
+    # chain of ops on leaves only (W → W.T), sits just before the op that first uses it,
+    # not in column 0 with a long edge across the drawing.
+    users = [[] for _ in nodes]
     for i, j in edges:
-        first_use[i] = min(first_use.get(i, nodes[j].depth), nodes[j].depth)
-    for i, node in enumerate(nodes):
-        if not node.parents and i in first_use:
-            node.depth = first_use[i] - 1
+        users[i].append(j)
+    for i in reversed(range(len(nodes) - 1)):
+        if users[i]:
+            nodes[i].depth = min(nodes[j].depth for j in users[i]) - 1
     return nodes, edges
 
 
