@@ -61,8 +61,9 @@ def momentum_largest_eta():
     answer=r"""
     $\eta = 0.3$ is below the bound: $\theta_2$ has shrunk to about $10^{-36}$.
     $\eta = 0.35$ is above it: $\theta_2$ has grown to about $-9 \cdot 10^{7}$. Both
-    are *below* plain gradient descent's bound 0.5 only for the second — Nesterov in
-    PyTorch's form tolerates less than heavy-ball momentum, as the lesson found.
+    are below plain gradient descent's bound 0.5, yet 0.35 diverges: Nesterov in
+    PyTorch's form tolerates a *smaller* η than plain gradient descent, and far smaller
+    than heavy-ball momentum's 0.95, as the lesson found.
     """)
 def nesterov_bound():
     bound = 2 * (1 + 0.9) / ((1 + 2 * 0.9) * 4)
