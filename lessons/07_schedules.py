@@ -791,3 +791,8 @@ print(f"worst seed of these two: {top_two.max():.1e}; "
 # 4. Scale the features from 1 down to 0.2 instead of 0.3 (a flatter direction, so
 #    more steps are needed). Which schedules still beat the fixed rate? Why do the
 #    ones that decay early suffer most?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 07

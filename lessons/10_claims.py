@@ -797,3 +797,8 @@ if _one_blas_thread is not None:
 #    depth?
 # 3. Give :class:`~minigrad.nn.CrossEntropyLoss` ``reduction="sum"`` in the data-size
 #    sweep and check that the largest η now falls like 1/N.
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 10

@@ -191,6 +191,8 @@ def check_file(name: str, path: str) -> list:
     """Load ``path`` (your own Python file), find the task's function, run its checks."""
     import runpy
     ex = get(name)
+    if not ex.is_task:
+        raise ValueError(f"exercise {name!r} is a question, not a task to implement")
     namespace = runpy.run_path(str(path), run_name="exercise")
     if ex.function_name not in namespace:
         defined = sorted(k for k, v in namespace.items() if callable(v) and
@@ -262,24 +264,32 @@ def _rst_inline_to_markdown(text: str) -> str:
 def _rst_to_markdown(text: str) -> str:
     """reST paragraphs, bullet lists and ``::`` literal blocks as Markdown."""
     out, in_code = [], False
+
+    def close_code():
+        while out and not out[-1].strip():       # blank lines before the fence go
+            out.pop()
+        out.extend(["```", ""])
+
     for line in text.split("\n"):
         if in_code:
-            if line.strip() and not line.startswith("    ") and not line.startswith("\t"):
-                out.append("```")
+            if line.strip() and not line.startswith("    "):
+                close_code()
                 in_code = False
             else:
-                out.append(line[4:] if line.startswith("    ") else line)
+                if line.strip() or out[-1] != "```python":   # no blank first line
+                    out.append(line[4:])
                 continue
         if line.rstrip().endswith("::"):
             stripped = line.rstrip()[:-1]          # "text::" reads "text:"
-            out.append(_rst_inline_to_markdown(stripped) if stripped.strip(": ") else "")
+            if stripped.strip(": "):
+                out.append(_rst_inline_to_markdown(stripped))
             out.append("```python")
             in_code = True
             continue
         out.append(_rst_inline_to_markdown(line))
     if in_code:
-        out.append("```")
-    return "\n".join(out).replace("```python\n\n", "```python\n").replace("\n\n```\n", "\n```\n")
+        close_code()
+    return "\n".join(out).strip("\n")
 
 
 def as_markdown(lesson_id) -> str:
