@@ -123,7 +123,7 @@ for width in WIDTHS:
         runs = [timed(minigrad_step, model, optimizer) for _ in range(20)]
         minigrad_times.append(statistics.median(t for t, _ in runs))
         losses.append((scalar_loss, runs[0][1]))
-    n_params = sum(p.size for p in model.parameters())
+    n_params = sum(p.numel() for p in model.parameters())
     timings[width] = (n_params, statistics.median(scalar_times),
                       statistics.median(minigrad_times))
     # the first step of each engine starts from the same weights: the same loss
@@ -135,11 +135,27 @@ for width in WIDTHS:
 # %%
 # Both engines compute the same first loss (to float32 precision: minigrad's layers are
 # float32). The scalar engine's time grows with the number of parameters — every
-# weight is a Python object touched by every sample, forward and backward — while
-# minigrad's barely moves: at these sizes its cost is a fixed number of Python calls
-# per layer, and numpy's arithmetic on a 16 × 16 matrix is almost free. The printed
-# ratios — from tens of times at H = 2 to thousands at H = 16, growing with the model —
-# are the reason minigrad, like PyTorch, has tensors as its nodes.
+# weight is a Python object touched by every sample, forward and backward — and from
+# H = 8 to H = 16 it grows much faster than that. Part of the jump is Python's cyclic
+# garbage collector: each ``Value``'s ``_backward`` closure refers back to its node, so
+# the graph is tens of thousands of objects in reference cycles, which the collector
+# rescans again and again while the graph grows. With the collector paused, the same
+# step costs:
+
+model, scalar = make_models(WIDTHS[-1])
+gc.disable()
+try:
+    seconds, _ = timed(scalar_step, scalar)
+finally:
+    gc.enable()
+print(f"H = {WIDTHS[-1]}, scalar engine, garbage collector paused: {1e3 * seconds:.1f} ms")
+
+# %%
+# — still hundreds of times minigrad's. minigrad's time barely moves with H: at these
+# sizes its cost is a fixed number of Python calls per layer, and numpy's arithmetic on
+# a 16 × 16 matrix is almost free. The printed ratios — from about ten at H = 2 to
+# thousands at H = 16, growing with the model — are the reason minigrad, like PyTorch,
+# has tensors as its nodes.
 
 params, scalar_ms, minigrad_ms = (np.array(column) for column in zip(*timings.values()))
 ax = curves({"scalar engine (Value)": 1e3 * scalar_ms, "minigrad (tensors)": 1e3 * minigrad_ms},

@@ -67,7 +67,10 @@ class Node:
     @property
     def grad_norm(self):
         """‖t.grad‖ (the Euclidean norm over all elements), or None when there is none."""
-        grad = self.tensor.grad
+        t = self.tensor
+        if not (t.is_leaf or getattr(t, "_retains_grad", False)):
+            return None               # an intermediate keeps no .grad (see retain_grads)
+        grad = t.grad
         if grad is None:
             return None
         return float(np.linalg.norm(_values(grad)))
