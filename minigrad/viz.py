@@ -28,6 +28,8 @@ import numpy as np
 
 from minigrad.tensor import Tensor
 
+__all__ = ["Node", "build_graph", "draw_graph", "retain_grads", "to_dot"]
+
 
 @dataclass
 class Node:

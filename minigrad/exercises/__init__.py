@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 __all__ = ["Exercise", "CheckFailed", "exercise", "get", "for_lesson", "lessons",
-           "check_function", "check_file", "as_markdown", "as_rst", "solution_source"]
+           "check_function", "check_file", "template", "as_markdown", "as_rst",
+           "solution_source"]
 
 
 class CheckFailed(AssertionError):
@@ -60,6 +61,8 @@ class Exercise:
     checks : list of callable
         Only for tasks: each takes the learner's function and raises
         :class:`CheckFailed` (or any error) when it is wrong.
+    helpers : list of callable
+        Functions the solution calls, shown above it so the solution reads complete.
     """
 
     lesson: str
@@ -70,6 +73,7 @@ class Exercise:
     answer: str
     solution: Callable = None
     checks: list = field(default_factory=list)
+    helpers: list = field(default_factory=list)
 
     @property
     def is_task(self) -> bool:
@@ -96,13 +100,13 @@ _REGISTRY: dict = {}
 
 
 def exercise(lesson: str, name: str, title: str, question: str, hint: str, answer: str,
-             checks=()) -> Callable:
+             checks=(), helpers=()) -> Callable:
     """Decorator registering the function below it as the solution of a new exercise."""
     def register(solution):
         if name in _REGISTRY:
             raise ValueError(f"two exercises are named {name!r}")
         _REGISTRY[name] = Exercise(lesson, name, title, _clean(question), _clean(hint),
-                                   _clean(answer), solution, list(checks))
+                                   _clean(answer), solution, list(checks), list(helpers))
         return solution
     return register
 
@@ -219,9 +223,13 @@ def template(name: str) -> str:
 
 # --------------------------------------------------------------------------- rendering
 def solution_source(ex: Exercise) -> str:
-    """The worked solution's code as shown on the page (the decorator left out)."""
-    source = textwrap.dedent(inspect.getsource(ex.solution))
-    return source[source.index("def "):].rstrip() + "\n"
+    """The worked solution's code as shown on the page: its helpers, then the solution
+    (the decorator left out)."""
+    parts = []
+    for function in [*ex.helpers, ex.solution]:
+        source = textwrap.dedent(inspect.getsource(function))
+        parts.append(source[source.index("def "):].rstrip() + "\n")
+    return "\n\n".join(parts)
 
 
 def as_rst(lesson_id) -> str:

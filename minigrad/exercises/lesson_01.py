@@ -8,7 +8,7 @@ from minigrad.optim import SGD
 from minigrad.toy import bowl, trace
 
 
-def _bowl_losses(path):
+def bowl_losses(path):
     return np.asarray(bowl(minigrad.tensor(path)).detach().numpy())
 
 
@@ -32,7 +32,8 @@ def _bowl_losses(path):
     $-0.905$. After 100 steps $\eta^*$ wins ($2.1 \cdot 10^{-8}$ against
     $1.4 \cdot 10^{-7}$): it is the best *rate*, the best in the long run; which η
     is best after a few steps depends on where you start.
-    """)
+    """,
+    helpers=[bowl_losses])
 def bowl_best_fixed_eta():
     eta_star = 2 / (0.2 + 4)
     factors = abs(1 - 0.2 * eta_star), abs(1 - 4 * eta_star)
@@ -40,7 +41,7 @@ def bowl_best_fixed_eta():
     for eta in (eta_star, 0.4):
         for steps in (20, 100):
             path = trace(bowl, lambda params: SGD(params, lr=eta), steps=steps)
-            results[eta, steps] = _bowl_losses(path)[-1]
+            results[eta, steps] = bowl_losses(path)[-1]
     assert round(eta_star, 3) == 0.476 and np.isclose(*factors)
     assert round(factors[0], 3) == 0.905
     assert round(results[eta_star, 20], 2) == 0.19 and round(results[0.4, 20], 3) == 0.089
@@ -67,11 +68,12 @@ def bowl_best_fixed_eta():
     perturbation can take: from $\theta_2 = 10^{-12}$ the factor $-1.4$ grows it to
     about 410 in 100 steps ($1.4^{100} \approx 4 \cdot 10^{14}$). In a real model
     rounding alone provides such a perturbation.
-    """)
+    """,
+    helpers=[bowl_losses])
 def bowl_start_on_axis():
     on_axis = trace(bowl, lambda params: SGD(params, lr=0.6), start=(-5.0, 0.0), steps=20)
     nudged = trace(bowl, lambda params: SGD(params, lr=0.6), start=(-5.0, 1e-12),
                    steps=100)
-    assert np.all(on_axis[:, 1] == 0) and round(_bowl_losses(on_axis)[-1], 3) == 0.015
+    assert np.all(on_axis[:, 1] == 0) and round(bowl_losses(on_axis)[-1], 3) == 0.015
     assert 400 < abs(nudged[-1, 1]) < 420
-    return _bowl_losses(on_axis)[-1], nudged[-1]
+    return bowl_losses(on_axis)[-1], nudged[-1]

@@ -8,12 +8,12 @@ from minigrad.data import make_house_prices
 from minigrad.exercises import exercise
 
 
-def _hessian(columns):
+def hessian(columns):
     """H = (2/m) X_bᵀ X_b of J = mean((X_b θ − y)²), for the given design matrix."""
     return 2 * columns.T @ columns / len(columns)
 
 
-def _final_loss(eta, reduction, steps=300):
+def final_loss(eta, reduction, steps=300):
     """Train nn.Linear(1, 1) on the house prices; the last loss (inf if it blew up)."""
     X, y = make_house_prices()
     inputs, targets = minigrad.tensor(X.astype(np.float32)), minigrad.tensor(
@@ -48,14 +48,15 @@ def _final_loss(eta, reduction, steps=300):
     fit converges; at 105 % it diverges. Nothing else changes: gradient descent on the
     sum with η is gradient descent on the mean with $100\eta$ — which is why a
     learning rate only means something together with the loss's reduction.
-    """)
+    """,
+    helpers=[hessian, final_loss])
 def mse_sum_bound():
     X, _ = make_house_prices()
     Xb = np.hstack([np.ones((len(X), 1)), X])
-    lam_mean = np.linalg.eigvalsh(_hessian(Xb))[-1]
-    lam_sum = np.linalg.eigvalsh(len(X) * _hessian(Xb))[-1]
+    lam_mean = np.linalg.eigvalsh(hessian(Xb))[-1]
+    lam_sum = np.linalg.eigvalsh(len(X) * hessian(Xb))[-1]
     bound = 2 / lam_sum
-    below, above = _final_loss(0.95 * bound, "sum"), _final_loss(1.05 * bound, "sum")
+    below, above = final_loss(0.95 * bound, "sum"), final_loss(1.05 * bound, "sum")
     assert round(lam_mean, 3) == 2.479 and round(lam_sum, 1) == 247.9
     assert round(bound, 5) == 0.00807 and below < 1.1 and above == float("inf")
     return bound, below, above
@@ -78,12 +79,13 @@ def mse_sum_bound():
     from 18.5 to 12.0 and the bound rises from 0.807 to exactly 1. Centring removes the
     coupling between $b$ and $w$ — the tilted valley of lesson 02's contour plot — which
     is one reason inputs are normalised before training.
-    """)
+    """,
+    helpers=[hessian])
 def centred_data():
     X, _ = make_house_prices()
     ones = np.ones((len(X), 1))
-    raw = np.linalg.eigvalsh(_hessian(np.hstack([ones, X])))
-    centred = np.linalg.eigvalsh(_hessian(np.hstack([ones, X - X.mean()])))
+    raw = np.linalg.eigvalsh(hessian(np.hstack([ones, X])))
+    centred = np.linalg.eigvalsh(hessian(np.hstack([ones, X - X.mean()])))
     assert round(raw[1] / raw[0], 1) == 18.5 and round(centred[1] / centred[0], 1) == 12.0
     assert np.isclose(centred[1], 2) and round(centred[0], 3) == 0.166
     assert np.isclose(2 / centred[1], 1.0)

@@ -10,7 +10,7 @@ from minigrad.data import make_house_prices
 from minigrad.exercises import exercise
 
 
-def _gd_diverges(Xb, y, eta, steps=500):
+def gd_diverges(Xb, y, eta, steps=500):
     """Plain gradient descent on mean((X_b θ − y)²) from θ = 0: does it blow up?"""
     theta = np.zeros((Xb.shape[1], 1))
     for _ in range(steps):
@@ -38,7 +38,8 @@ def _gd_diverges(Xb, y, eta, steps=500):
     gradient descent indeed converges at 95 % of it and diverges at 105 %. The ratio
     $\lambda_{\max}/\lambda_{\min}$ grows from 18.5 to 119: the valley is much
     narrower, and at the largest stable η the slow direction now crawls.
-    """)
+    """,
+    helpers=[gd_diverges])
 def scaled_input():
     X, y = make_house_prices()
     ones = np.ones((len(X), 1))
@@ -47,8 +48,8 @@ def scaled_input():
         Xb = np.hstack([ones, scale * X])
         lam = np.linalg.eigvalsh(2 * Xb.T @ Xb / len(X))
         bound = 2 / lam[1]
-        results[scale] = (lam, bound, _gd_diverges(Xb, y, 0.95 * bound),
-                          _gd_diverges(Xb, y, 1.05 * bound))
+        results[scale] = (lam, bound, gd_diverges(Xb, y, 0.95 * bound),
+                          gd_diverges(Xb, y, 1.05 * bound))
     (lam1, bound1, *_), (lam10, bound10, below, above) = results[1], results[10]
     assert round(lam10[1], 1) == 62.8 and round(lam10[1] / lam1[1]) == 25
     assert round(bound10, 4) == 0.0318 and not below and above

@@ -8,7 +8,7 @@ from minigrad.optim import SGD
 from minigrad.toy import bowl, trace
 
 
-def _spectral_radius(eta, lam, mu):
+def spectral_radius(eta, lam, mu):
     """Largest |eigenvalue| of heavy-ball momentum on f = λθ²/2, PyTorch's form.
 
     b_t = μ b_{t−1} + λθ_{t−1},  θ_t = θ_{t−1} − η b_t  is the linear map
@@ -35,12 +35,13 @@ def _spectral_radius(eta, lam, mu):
     The spectral radius reaches 1 at $\eta = 0.95 = 2(1 + 0.9)/4$, almost twice plain
     gradient descent's 0.5. With 500 steps, $\eta = 0.93$ converges (to $10^{-10}$) and
     $\eta = 0.97$ diverges (the $\theta_2$ coordinate passes $10^{50}$).
-    """)
+    """,
+    helpers=[spectral_radius])
 def momentum_largest_eta():
     low, high = 0.1, 2.0                        # radius < 1 at low, > 1 at high
     for _ in range(50):
         mid = (low + high) / 2
-        low, high = (mid, high) if _spectral_radius(mid, 4.0, 0.9) < 1 else (low, mid)
+        low, high = (mid, high) if spectral_radius(mid, 4.0, 0.9) < 1 else (low, mid)
     finals = {eta: trace(bowl, lambda p: SGD(p, lr=eta, momentum=0.9), steps=500)[-1]
               for eta in (0.93, 0.97)}
     assert abs(low - 2 * (1 + 0.9) / 4) < 1e-9

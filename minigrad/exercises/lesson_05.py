@@ -39,7 +39,7 @@ def adagrad_initial_accumulator():
     return first
 
 
-def _rmsprop_rates(gradients, alpha):
+def rmsprop_rates(gradients, alpha):
     """RMSprop(lr=0.01)'s effective rate Δθ_t / g_t for the loss g_t·θ, step by step."""
     theta = minigrad.tensor(np.zeros(1), requires_grad=True)
     optimizer = RMSprop([theta], lr=0.01, alpha=alpha)
@@ -80,20 +80,21 @@ def _rmsprop_rates(gradients, alpha):
     (its rate drifts over ~1000 steps), so the solution checks that RMSprop's rate is
     $\eta/(\sqrt{v_t} + \varepsilon)$ on 3000 steps and runs that recursion in numpy
     for 400,000.
-    """)
+    """,
+    helpers=[rmsprop_rates])
 def rmsprop_alpha():
     rng = np.random.default_rng(0)
     noisy = 1 + rng.standard_normal(400_000)
     results = {}
     for alpha in (0.9, 0.999):
-        steady = _rmsprop_rates(np.ones(3000), alpha)
+        steady = rmsprop_rates(np.ones(3000), alpha)
         settled = np.argmax(np.abs(steady / 0.01 - 1) <= 0.1) + 1      # steps, 1-based
         v = np.empty_like(noisy)                   # v_t = α v_{t-1} + (1 − α) g_t²
         previous = 0.0
         for t, g in enumerate(noisy):
             previous = v[t] = alpha * previous + (1 - alpha) * g * g
         rates = 0.01 / (np.sqrt(v) + 1e-8)
-        assert np.allclose(_rmsprop_rates(noisy[:3000], alpha), rates[:3000], rtol=1e-9)
+        assert np.allclose(rmsprop_rates(noisy[:3000], alpha), rates[:3000], rtol=1e-9)
         late = rates[20_000:]
         results[alpha] = settled, late.std() / late.mean()
     assert results[0.9][0] == 17 and results[0.999][0] == 1751

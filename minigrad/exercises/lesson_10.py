@@ -7,7 +7,7 @@ from minigrad import nn
 from minigrad.exercises import exercise
 
 
-def _activation_rms(init, depth=10, width=64, samples=256):
+def activation_rms(init, depth=10, width=64, samples=256):
     """RMS of the activations after each of ``depth`` Linear+ReLU layers (zero biases)."""
     minigrad.manual_seed(0)
     h = minigrad.randn(samples, width)
@@ -46,10 +46,11 @@ def _activation_rms(init, depth=10, width=64, samples=256):
     same way, so a deep network with the default initialisation barely learns at any η,
     and "deeper needs a smaller η" gets mixed up with "deeper starts with vanishing
     signals". With Kaiming's initialisation the depth sweep measures the η limit itself.
-    """)
+    """,
+    helpers=[activation_rms])
 def init_depth():
-    default = _activation_rms(None)
-    kaiming = _activation_rms(lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"))
+    default = activation_rms(None)
+    kaiming = activation_rms(lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"))
     per_layer = (default[-1] / default[0]) ** (1 / (len(default) - 1))   # geometric mean
     assert abs(per_layer - 1 / np.sqrt(6)) < 0.04
     assert 3e-5 < default[-1] < 3e-4 and np.all((0.7 < kaiming) & (kaiming < 1.1))
