@@ -153,18 +153,19 @@ print(f"H = {WIDTHS[-1]}, scalar engine, garbage collector paused: {1e3 * second
 # %%
 # — still hundreds of times minigrad's. minigrad's time barely moves with H: at these
 # sizes its cost is a fixed number of Python calls per layer, and numpy's arithmetic on
-# a 16 × 16 matrix is almost free. The printed ratios — from about ten at H = 2 to
-# thousands at H = 16, growing with the model — are the reason minigrad, like PyTorch,
-# has tensors as its nodes.
+# a 16 × 16 matrix is almost free. The printed ratios grow with the model, to thousands
+# at H = 16 (the exact figures move from run to run on a shared machine; the growth
+# does not), and they are the reason minigrad, like PyTorch, has tensors as its nodes.
 
 params, scalar_ms, minigrad_ms = (np.array(column) for column in zip(*timings.values()))
 ax = curves({"scalar engine (Value)": 1e3 * scalar_ms, "minigrad (tensors)": 1e3 * minigrad_ms},
             x=params, logx=True, logy=True, xlabel="number of parameters",
             ylabel="ms per training step (median)",
             title="One SGD step of a 2-H-H-1 MLP on 16 points")
-for (n, s, m), width in zip(zip(params, scalar_ms, minigrad_ms), WIDTHS):
-    ax.annotate(f"H = {width}", (n, 1e3 * s), textcoords="offset points", xytext=(-4, 6),
-                ha="right", fontsize=8)
+for line in ax.lines:
+    line.set_marker("o")
+ax.set_xticks(params, [f"{n}\n(H = {width})" for n, width in zip(params, WIDTHS)])
+ax.minorticks_off()
 plt.show()
 
 # %%
