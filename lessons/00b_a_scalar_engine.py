@@ -314,12 +314,13 @@ draw_graph(loss, names={**dict(model.named_parameters()), "x": X, "targets": Y},
 plt.show()
 
 # %%
-# 17 tensors against the 398 ``Value`` nodes counted above, and the gap grows with
-# the model: the scalar graph has a node for every multiplication of every sample,
+# 17 tensors against the 398 ``Value`` nodes counted above, and the gap grows with the
+# model: the scalar graph has a node for every multiplication of every sample,
 # minigrad's has one per layer whatever the width and the batch size. minigrad hands
 # each layer's multiplications to numpy as one matrix product, and its ``backward()``
-# runs one Python function per box instead of one per number. :lesson:`The next lesson <00c>` measures what that is
-# worth and looks at what changes when values become arrays.
+# runs one Python function per box instead of one per number.
+# :lesson:`The next lesson <00c>` measures what that is worth and looks at what changes
+# when values become arrays.
 #
 # Summary
 # -------

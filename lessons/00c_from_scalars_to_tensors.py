@@ -127,7 +127,8 @@ for width in WIDTHS:
     timings[width] = (n_params, statistics.median(scalar_times),
                       statistics.median(minigrad_times))
     # the first step of each engine starts from the same weights: the same loss
-    print(f"H = {width:>2}: {n_params:>5} parameters   scalar {1e3 * timings[width][1]:8.1f} ms"
+    print(f"H = {width:>2}: {n_params:>5} parameters   "
+          f"scalar {1e3 * timings[width][1]:8.1f} ms"
           f"   minigrad {1e3 * timings[width][2]:6.3f} ms   ratio "
           f"{timings[width][1] / timings[width][2]:7.0f}×   first loss "
           f"{losses[0][0]:.5f} vs {losses[0][1]:.5f}")
@@ -158,7 +159,8 @@ print(f"H = {WIDTHS[-1]}, scalar engine, garbage collector paused: {1e3 * second
 # does not), and they are the reason minigrad, like PyTorch, has tensors as its nodes.
 
 params, scalar_ms, minigrad_ms = (np.array(column) for column in zip(*timings.values()))
-ax = curves({"scalar engine (Value)": 1e3 * scalar_ms, "minigrad (tensors)": 1e3 * minigrad_ms},
+ax = curves({"scalar engine (Value)": 1e3 * scalar_ms,
+             "minigrad (tensors)": 1e3 * minigrad_ms},
             x=params, logx=True, logy=True, xlabel="number of parameters",
             ylabel="ms per training step (median)",
             title="One SGD step of a 2-H-H-1 MLP on 16 points")

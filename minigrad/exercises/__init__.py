@@ -256,7 +256,8 @@ def _folded(summary: str, body: str) -> str:
             f"<summary>{summary}</summary>\n\n{body}\n\n.. raw:: html\n\n   </details>\n")
 
 
-_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|attr|data|obj|exc):`~?([^`<]*?)(?:\s*<([^>]*)>)?`")
+_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|attr|data|obj|exc):"
+                   r"`~?([^`<]*?)(?:\s*<([^>]*)>)?`")
 _LESSON_ROLE = re.compile(r":lesson:`(?:([^`<]*?)\s*<)?(\d\d[a-z]?)>?`")
 _MATH_ROLE = re.compile(r":math:`([^`]*)`")
 

@@ -102,7 +102,8 @@ def _matmul_case(fn, n, k, m, seed):
         raise CheckFailed("return a pair (grad_a, grad_b)")
     grad_a, grad_b = (np.asarray(r) for r in result)
     for name, got, want, formula, shape_name in [
-            ("grad_a", grad_a, g @ b.T, "G Bᵀ", "A"), ("grad_b", grad_b, a.T @ g, "Aᵀ G", "B")]:
+            ("grad_a", grad_a, g @ b.T, "G Bᵀ", "A"),
+            ("grad_b", grad_b, a.T @ g, "Aᵀ G", "B")]:
         if got.shape != want.shape:
             raise CheckFailed(f"A {a.shape} @ B {b.shape}: {name} has shape {got.shape}, "
                               f"but a gradient has the shape of its input, {shape_name} "
