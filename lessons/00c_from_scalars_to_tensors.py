@@ -289,7 +289,9 @@ print("gradcheck(A @ B):", minigrad.gradcheck(lambda A, B: A @ B, [A, B]))
 # :lesson:`lesson 00a <00a>` recommends — confirms ``backward()``. minigrad's
 # ``matmul`` implements these two lines; the rest handles 1-D operands (a vector is
 # treated as a row or a column) and batch axes (which broadcast, so ``unbroadcast``
-# appears again), plus one speed detail for a transposed ``W.T``:
+# appears again), one speed detail for a transposed ``W.T``, and the list of inputs
+# the backward will read (``saved``), so that changing one of them in place before
+# ``backward()`` is reported instead of giving a wrong gradient:
 #
 # .. literalinclude:: /../minigrad/ops.py
 #    :pyobject: matmul
@@ -351,8 +353,8 @@ print(f"∂y/∂x = {x.grad.item():.10f}   (1 + 1e-5)^{CHAIN} = {(1 + 1e-5) ** C
 #   and backward function (only when a gradient is needed and grad mode is on); and
 #   ``backward()``, which walks the topological order above in reverse and accumulates
 #   each node's gradient — lesson 00b's ``backward``, with arrays.
-# * ``minigrad/ops.py`` — every op, forward and backward side by side, the way
-#   ``Value.__mul__`` has them, plus ``unbroadcast``.
+# * ``minigrad/ops.py`` (and ``ops_more.py``) — every op, forward and backward side
+#   by side, the way ``Value.__mul__`` has them, plus ``unbroadcast``.
 # * ``minigrad/gradcheck/`` — :func:`minigrad.numerical_grad` and
 #   :func:`minigrad.gradcheck`, lesson 00a's central differences; ``python -m
 #   minigrad.gradcheck`` checks every op.
