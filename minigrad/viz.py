@@ -124,6 +124,12 @@ def build_graph(root: Tensor, names: Mapping[str, Tensor] | None = None,
     edges : list of (int, int)
         ``(i, j)`` when node ``i`` is an input of node ``j``'s op. A tensor used twice by
         the same op (``a * a``) gives two edges.
+
+    Raises
+    ------
+    RuntimeError
+        When ``backward()`` has already released the graph (call it with
+        ``retain_graph=True`` to draw afterwards).
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"build_graph needs a minigrad Tensor, not {type(root).__name__}")
@@ -139,6 +145,11 @@ def build_graph(root: Tensor, names: Mapping[str, Tensor] | None = None,
             continue
         if id(t) in index:
             continue
+        if not t._parents and t._backward is not None:     # made by an op, inputs gone
+            raise RuntimeError(
+                "this graph was released by backward() (as in PyTorch, to free memory), "
+                "so there is nothing left to draw: draw it before backward(), or call "
+                "backward(retain_graph=True)")
         stack.append((t, True))
         for parent in reversed(t._parents):
             if id(parent) not in index:

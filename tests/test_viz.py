@@ -78,6 +78,13 @@ def test_gradient_norms_after_backward():
     assert "‖grad‖=6" in nodes[0].label()
 
 
+def test_a_released_graph_is_an_error_that_says_what_to_do():
+    loss, _ = small_graph()
+    loss.backward()                                     # releases the graph
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        build_graph(loss)
+
+
 def test_draw_graph_makes_a_figure_with_one_box_per_node():
     loss, names = small_graph()
     ax = draw_graph(loss, names=names)
