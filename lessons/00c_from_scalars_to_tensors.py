@@ -149,7 +149,8 @@ try:
     seconds, _ = timed(scalar_step, scalar)
 finally:
     gc.enable()
-print(f"H = {WIDTHS[-1]}, scalar engine, garbage collector paused: {1e3 * seconds:.1f} ms")
+print(f"H = {WIDTHS[-1]}, scalar engine, garbage collector paused: {1e3 * seconds:.1f} ms"
+      f" = {seconds / timings[WIDTHS[-1]][2]:.0f} × minigrad's step")
 
 # %%
 # — still hundreds of times minigrad's. minigrad's time barely moves with H: at these
