@@ -206,6 +206,18 @@ class MLP:
 
 
 # %%
+# One neuron first: lesson 00a's, with $w = (-3, 1)$, $b = 6.8813735870195432$ and
+# input $x = (2, 0)$. Its output and gradients must be the ones we worked out by hand
+# there — $o \approx 0.7071$, $\partial o/\partial w = (1, 0)$,
+# $\partial o/\partial b = 0.5$:
+
+neuron = Neuron([-3.0, 1.0], 6.8813735870195432)
+o = neuron([2.0, 0.0])
+o.backward()
+print(f"o = {o.data:.4f}   ∂o/∂w = {[round(w.grad, 4) for w in neuron.w]}   "
+      f"∂o/∂b = {neuron.b.grad:.4f}")
+
+# %%
 # The data are micrograd's: four inputs with three features each, and a target of
 # $+1$ or $-1$ for each. The network is 3 → 4 → 4 → 1 with $\tanh$ after every layer
 # (41 parameters), and the loss is the sum of squared errors,
