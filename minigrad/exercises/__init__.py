@@ -122,9 +122,15 @@ def _load_all() -> None:
             importlib.import_module(f"{__name__}.{module.name}")
 
 
+_loaded = False
+
+
 def _registry() -> dict:
-    if not _REGISTRY:
+    """Every exercise by name (the lesson modules are imported the first time)."""
+    global _loaded
+    if not _loaded:
         _load_all()
+        _loaded = True
     return _REGISTRY
 
 
