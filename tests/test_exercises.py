@@ -19,8 +19,9 @@ ALL = list(exercises._registry().values())
 
 
 def test_every_lesson_has_two_to_four_exercises():
-    assert exercises.lessons() == LESSON_IDS
-    for lesson in LESSON_IDS:
+    # (exercises may be ready for a lesson that another branch is still bringing in)
+    assert set(LESSON_IDS) <= set(exercises.lessons())
+    for lesson in exercises.lessons():
         assert 2 <= len(exercises.for_lesson(lesson)) <= 4, lesson
     for engine_lesson in ("00a", "00b", "00c"):
         assert any(ex.is_task for ex in exercises.for_lesson(engine_lesson))
