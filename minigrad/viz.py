@@ -300,11 +300,14 @@ def draw_graph(root: Tensor, names: Mapping[str, Tensor] | None = None, ax=None,
                                            facecolor=_COLORS[node.kind],
                                            edgecolor="0.4", linewidth=0.8))
         boxes.append(text)
+    seen = {}
     for i, j in edges:
-        ax.add_patch(FancyArrowPatch(
+        repeat = seen[i, j] = seen.get((i, j), -1) + 1    # a tensor used twice (x * x):
+        bend = 0.0 if repeat == 0 else 0.3 * (-1) ** repeat * ((repeat + 1) // 2)
+        ax.add_patch(FancyArrowPatch(                     # bend the second arrow
             xy[i], xy[j], patchA=boxes[i].get_bbox_patch(), patchB=boxes[j].get_bbox_patch(),
             arrowstyle="-|>", mutation_scale=8, color="0.35", linewidth=0.8,
-            shrinkA=1, shrinkB=1, zorder=2, connectionstyle="arc3,rad=0.0"))
+            shrinkA=1, shrinkB=1, zorder=2, connectionstyle=f"arc3,rad={bend}"))
     pad = (0.6, 0.6) if direction == "LR" else (0.9, 0.5)
     ax.set_xlim(xy[:, 0].min() - pad[0], xy[:, 0].max() + pad[0])
     ax.set_ylim(xy[:, 1].min() - pad[1], xy[:, 1].max() + pad[1])

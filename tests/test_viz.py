@@ -37,6 +37,10 @@ def test_a_tensor_used_twice_is_one_node_with_two_edges():
     a = leaf([1.0, 2.0])
     nodes, edges = build_graph(a * a)
     assert len(nodes) == 2 and edges == [(0, 1), (0, 1)]
+    arrows = draw_graph(a * a).patches
+    assert len(arrows) == 2                             # the second one bent, not hidden
+    assert arrows[0].get_connectionstyle().rad != arrows[1].get_connectionstyle().rad
+    matplotlib.pyplot.close("all")
 
 
 def test_constants_are_nodes_unless_folded():
