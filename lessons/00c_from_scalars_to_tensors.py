@@ -63,7 +63,7 @@ Value, Neuron, Layer, MLP = classes_from_lesson("00b_a_scalar_engine.py",
 # One training step — forward pass, loss, ``backward()``, SGD update — of a
 # 2 → H → H → 1 tanh MLP on a batch of 16 points, in both engines, from the same
 # weights. The scalar engine builds a node for every multiplication and addition of
-# every sample; minigrad builds about a dozen nodes whatever H is. Timings on a shared
+# every sample; minigrad builds fewer than twenty whatever H is. Timings on a shared
 # machine are noisy, so the two engines run interleaved (A, B, A, B, …), three times
 # each (minigrad's time is itself the median of 20 steps), and we compare medians.
 
@@ -319,8 +319,8 @@ except RecursionError as error:
 # minigrad's ``backward()`` sorts the graph with an explicit stack instead, so depth
 # only costs memory. A chain of 100,000 tensor ops, in float64; the gradient is
 # $c^{N} = (1 + 10^{-5})^{N}$, which is $\approx e$ for $N = 100{,}000$. (Python's
-# cyclic garbage collector would rescan the ever larger graph again and again while it
-# is built — most of the time here; pausing it meanwhile is a common trick.)
+# cyclic garbage collector would otherwise rescan the ever larger graph again and again
+# while it is built, as in the timing above; pausing it meanwhile is a common trick.)
 
 x = minigrad.tensor(1.0, dtype=np.float64, requires_grad=True)
 gc.disable()                           # no collector passes over the growing graph
