@@ -313,7 +313,8 @@ plt.show()
 #   truncation plus rounding: use central differences (error $\propto \varepsilon^2$)
 #   in float64 with ε around $10^{-6}$.
 #
-# :lesson:`The next lesson <00b>` writes the engine that does this walk, in fifty lines.
+# :lesson:`The next lesson <00b>` writes the engine that does this walk, in under a
+# hundred lines.
 #
 # Exercises, with hints and solutions
 # -----------------------------------

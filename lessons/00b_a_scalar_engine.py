@@ -5,7 +5,7 @@ A scalar autograd engine, written here
 :lesson:`Lesson 00a <00a>` computed a gradient by walking a graph by hand. This lesson
 writes the program that does the walk: a ``Value`` class — one number that remembers
 the op and the inputs it came from — whose ``backward()`` applies the chain rule to
-every node in topological order. It is short and complete (about sixty lines, after
+every node in topological order. It is short and complete (under a hundred lines, after
 Karpathy's micrograd), and with it we build a neuron and a small multi-layer
 perceptron and train it by gradient descent. Then the same model, started from the
 same weights, trains in minigrad with ``nn.Linear`` and ``optim.SGD``, and gives the
@@ -342,8 +342,8 @@ plt.show()
 #   topological order, starting from $\partial L/\partial L = 1$.
 # * Gradients accumulate (``+=``): a value used in several places gets the sum of the
 #   contributions, and a training loop must zero them before every ``backward()``.
-# * Sixty lines of ``Value`` train an MLP; minigrad computes the same losses (to
-#   float32 precision) with ``nn.Linear``, ``MSELoss`` and ``SGD``.
+# * Under a hundred lines of ``Value`` train an MLP; minigrad computes the same losses
+#   (to float32 precision) with ``nn.Linear``, ``MSELoss`` and ``SGD``.
 #
 # Exercises, with hints and solutions
 # -----------------------------------
