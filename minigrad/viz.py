@@ -80,7 +80,9 @@ class Node:
     def label(self) -> str:
         """The text in the node's box: what it is, its shape and dtype, ‖grad‖ if any."""
         t = self.tensor
-        title = self.op or self.name or ("parameter" if t.requires_grad else "input")
+        title = self.op or self.name or ("parameter" if t.requires_grad else
+                                         "a Python number" if _is_python_number(t) else
+                                         "input")
         if self.constants:
             title = f"{title} ({', '.join(self.constants)})"
         if self.op and self.name:
@@ -102,6 +104,19 @@ def _is_constant_scalar(t: Tensor) -> bool:
     return not t._parents and not t.requires_grad and t.shape == ()
 
 
+def _is_python_number(t: Tensor) -> bool:
+    """The one tensor the engine lists as the parent for *every* Python number operand.
+
+    It stands for any number (an op keeps the number itself), so its value says nothing.
+    """
+    from minigrad import ops
+    return t is getattr(ops, "_NUMBER", None)
+
+
+def _constant_text(t: Tensor) -> str:
+    return "a number" if _is_python_number(t) else f"{t.item():g}"
+
+
 def build_graph(root: Tensor, names: Mapping[str, Tensor] | None = None,
                 fold_constants: bool = False):
     """The graph behind ``root``: its nodes in topological order and its edges.
@@ -113,8 +128,10 @@ def build_graph(root: Tensor, names: Mapping[str, Tensor] | None = None,
     names : mapping of str to Tensor, optional
         Labels for some tensors, e.g. ``dict(model.named_parameters())``.
     fold_constants : bool
-        Leave out the scalar constants (the ``2`` of ``x ** 2``) as nodes and list them
-        in the label of the op that used them instead (``pow (2)``).
+        Leave out the scalar constants (the ``2`` of ``x ** 2``) as nodes and note them
+        in the label of the op that used them instead: ``mul (3)`` for a 0-d tensor,
+        ``pow (a number)`` for a Python number (the engine keeps those inside the op, so
+        its graph does not know their value).
 
     Returns
     -------
@@ -164,7 +181,7 @@ def build_graph(root: Tensor, names: Mapping[str, Tensor] | None = None,
     for j, t in enumerate(kept):
         for parent in t._parents:
             if id(parent) not in index:            # a folded constant: part of the label
-                nodes[j].constants.append(f"{parent.item():g}")
+                nodes[j].constants.append(_constant_text(parent))
                 continue
             nodes[j].parents.append(index[id(parent)])
             edges.append((index[id(parent)], j))
@@ -251,7 +268,7 @@ def draw_graph(root: Tensor, names: Mapping[str, Tensor] | None = None, ax=None,
     """Draw the graph behind ``root`` with matplotlib; returns the Axes.
 
     Each box is one tensor (scalar constants are folded into the op that used them,
-    ``pow (2)``): ops (orange) show the op's name, parameters (blue: leaves
+    ``mul (3)``, ``pow (a number)``): ops (orange) show the op's name, parameters (blue: leaves
     with ``requires_grad=True``) and inputs (grey) their name if ``names`` gives one;
     every box shows shape and dtype and, once ``.grad`` is filled, ``‖grad‖``. Arrows run
     from an op's inputs to its output, so the forward pass reads left to right and
