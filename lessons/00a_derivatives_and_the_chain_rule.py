@@ -26,6 +26,7 @@ from minigrad.viz import draw_graph, retain_grads
 
 FAST = os.environ.get("MINIGRAD_FAST") == "1"   # CI: a coarser ε grid, same lesson
 minigrad.manual_seed(0)                          # nothing here is random; kept by habit
+# sphinx_gallery_thumbnail_number = 3
 
 # %%
 # What a derivative measures
