@@ -55,6 +55,16 @@ def sqrt(input) -> Tensor:  # noqa: A002
         return _elementwise(input, np.sqrt, lambda x, out: 0.5 / out, "sqrt", ("out",))
 
 
+def _root_of_square_sum(input) -> Tensor:  # noqa: A002
+    """√a for a sum of squares (``norm``, ``std``): as :func:`sqrt`, except that the
+    gradient is 0 where the result is 0, as PyTorch's norm and std give (not 0 · ∞)."""
+    def derivative(x, out):
+        with np.errstate(divide="ignore"):
+            return np.where(out == 0, 0.0, 0.5 / out).astype(out.dtype)
+
+    return _elementwise(input, np.sqrt, derivative, "sqrt", ("out",))
+
+
 def square(input) -> Tensor:  # noqa: A002
     """z = a².   ∂z/∂a = 2a.  (Integers stay integers, as in PyTorch.)"""
     a = as_tensor(input)
@@ -85,9 +95,8 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
     low = min.array if isinstance(min, Tensor) else min
     high = max.array if isinstance(max, Tensor) else max
     x = a.array
-    out = np.clip(x, low, high)
-    if out.dtype != x.dtype and x.dtype.kind == "f":
-        out = out.astype(x.dtype)
+    dtype = dtypes.result_type(x, *[b for b in (low, high) if b is not None])  # PyTorch's rule
+    out = np.clip(x, low, high).astype(dtype, copy=False)
     inside = np.ones(x.shape, dtype=bool)
     if low is not None:
         inside &= x >= low
@@ -140,7 +149,7 @@ def norm(input, p="fro", dim=None, keepdim=False) -> Tensor:  # noqa: A002
         raise NotImplementedError(f"minigrad's norm computes only the 2-norm, not p={p!r}")
     a = as_tensor(input)
     from minigrad.ops import sum as total
-    return sqrt(total(a * a, dim=dim, keepdim=keepdim))
+    return _root_of_square_sum(total(a * a, dim=dim, keepdim=keepdim))
 
 
 def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None,  # noqa: A002
@@ -162,7 +171,7 @@ def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None,  # noqa:
         correction = ddof
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    dims = _reduced_dims(dim, None, a.ndim)
+    dims = _reduced_dims(dim, None, a.ndim) or None         # dim=() means all, as PyTorch
     n = a.numel() if dims is None else int(np.prod([a.shape[d] for d in dims]))
     centred = a - mean(a, dims, keepdim=True)
     return total(centred * centred, dims, keepdim) / builtins.max(n - correction, 0)
@@ -170,7 +179,7 @@ def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None,  # noqa:
 
 def std(input, dim=None, **kwargs) -> Tensor:  # noqa: A002
     """Standard deviation √(var), with PyTorch's ``correction=1`` by default (see :func:`var`)."""
-    return sqrt(var(input, dim, **kwargs))
+    return _root_of_square_sum(var(input, dim, **kwargs))
 
 
 def to_dtype(input, dtype) -> Tensor:  # noqa: A002
