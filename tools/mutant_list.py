@@ -98,9 +98,9 @@ M("accumulate-assigns", T, "self._grad.array += grad", "self._grad.array[...] = 
 M("accumulate-no-copy-check", T, "if (id(owner) in taken or not flags.writeable",
   "if (False or not flags.writeable",
   "two leaves fed the same gradient array share one .grad")
-M("accumulate-refcount", T, "if sys.getrefcount(self._grad) > 2:",
-  "if sys.getrefcount(self._grad) > 3:",
-  "a .grad the caller still holds is changed under them")
+M("accumulate-rebinds", T, "            self._grad.array += grad\n",
+  "            self._grad = Tensor._wrap(self._grad.array + grad)\n",
+  "a second backward makes a new .grad: a caller holding the old one misses the sum")
 M("inplace-leaf-check", T, "if self._backward is None and _mode.enabled:",
   "if self._backward is None and not _mode.enabled:",
   "in-place change of a leaf that requires grad allowed outside no_grad")
@@ -166,8 +166,8 @@ M("matmul-grad-a-no-transpose", O, "grad_a = unbroadcast(g2 @ b2.swapaxes(-1, -2
   "∂L/∂A = g·B for square B")
 M("matmul-transposed-branch", O, "grad_b = (g2.T @ a2).T", "grad_b = g2.T @ a2",
   "the x @ W.T branch forgets the final transpose")
-M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if bias.array.ndim else rows.sum()",
-  "grad_bias = rows.mean(axis=0) if bias.array.ndim else rows.sum()",
+M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if bias.array.shape == (W.shape[0],) else",
+  "grad_bias = rows.mean(axis=0) if bias.array.shape == (W.shape[0],) else",
   "linear's bias gradient averaged over the batch")
 M("linear-weight-grad-batched", O, "rows.T @ X.reshape(-1, X.shape[-1]) if weight",
   "(g.T @ X).reshape(W.shape) if weight",
@@ -235,6 +235,10 @@ M("clamp-bound-excluded", OM, "        inside &= x >= low\n", "        inside &=
   "clamp gives no gradient to an element exactly at the lower bound")
 M("clamp-high-ignored", OM, "        inside &= x <= high\n", "        pass\n",
   "clamp passes the gradient above the upper bound")
+M("remainder-grad-b-sign", OM, "unbroadcast(-g * quotient, b.shape) if b.requires_grad else None)",
+  "unbroadcast(g * quotient, b.shape) if b.requires_grad else None)", "∂(a mod b)/∂b = +⌊a/b⌋")
+M("remainder-truncates", OM, "    quotient = np.floor_divide(x, y)\n", "    quotient = np.trunc(x / y)\n",
+  "the remainder's gradient uses the truncated quotient (wrong for mixed signs)")
 M("maximum-ties-to-a", OM, "a_share = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))",
   "a_share = np.where(wins(x, y), 1.0, np.where(x == y, 1.0, 0.0))",
   "maximum gives a tie's whole gradient to the first input")
