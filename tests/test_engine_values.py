@@ -181,3 +181,13 @@ def test_a_reduction_over_one_dim_of_a_square_input(reduce, dim):
     (getattr(x, reduce)(dim=dim) * weights).sum().backward()
     expected = np.broadcast_to(weights.array if dim == 0 else weights.array[:, None], (3, 3))
     np.testing.assert_array_equal(x.grad.array, expected / (3 if reduce == "mean" else 1))
+
+
+# -- remainder with mixed signs ----------------------------------------------------------
+def test_remainder_takes_the_sign_of_the_divisor_and_its_gradient_the_floor():
+    a, b = _leaf([-7.0, 7.0, -7.0, 5.5]), _leaf([2.0, -2.0, -2.0, 2.0])
+    z = a % b
+    np.testing.assert_array_equal(z.array, [1.0, -1.0, -1.0, 1.5])
+    (z * minigrad.tensor(np.array([1.0, 2.0, 3.0, 4.0]))).sum().backward()
+    np.testing.assert_array_equal(a.grad.array, [1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(b.grad.array, [4.0, 8.0, -9.0, -8.0])    # −⌊a/b⌋·g
