@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 
-def _axes(ax, figsize=(6.4, 4.0)):
+def _axes(ax, figsize=(7.3, 4.2)):
     import matplotlib.pyplot as plt
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -81,8 +81,8 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
         ax.plot(*minimum, "k*", markersize=10)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_xlabel("θ₁")
-    ax.set_ylabel("θ₂")
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
     if title:
         ax.set_title(title)
     if traces:
