@@ -90,6 +90,28 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
     return ax
 
 
+def figure_legend(fig, axes, ncols: int = 4):
+    """One legend under the figure for panels that draw the same named series.
+
+    Each panel's own legend is removed. A series that one panel marks "(diverged)" keeps
+    its plain name in the shared legend, and that panel's title says which diverged.
+    """
+    shared = {}                                       # plain label -> line, first seen
+    for ax in np.ravel(axes):
+        diverged = []
+        for line, label in zip(*ax.get_legend_handles_labels()):
+            plain = label.removesuffix(" (diverged)")
+            if plain != label:
+                diverged.append(plain)
+            shared.setdefault(plain, line)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        if diverged:
+            ax.set_title(f"{ax.get_title()}\ndiverged: {', '.join(diverged)}")
+    return fig.legend(list(shared.values()), list(shared), loc="outside lower center",
+                      ncols=ncols, fontsize="small")
+
+
 def _until_outside(path: np.ndarray, xlim, ylim) -> np.ndarray:
     """The iterates up to the first one far outside the window (kept, if finite)."""
     box = np.array([max(map(abs, xlim)), max(map(abs, ylim))])
