@@ -133,7 +133,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, ax=
     for i in range(n_classes):
         for j in range(n_classes):
             if counts[i, j]:
-                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=7,
+                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=9,
                         color="white" if counts[i, j] > counts.max() / 2 else "black")
     ax.set_xticks(range(n_classes))
     ax.set_yticks(range(n_classes))
