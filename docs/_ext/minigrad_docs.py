@@ -60,6 +60,7 @@ API_MODULES = [
     "minigrad.data",
     "minigrad.train",
     "minigrad.lr_search",
+    "minigrad.experiment",
     "minigrad.curvature",
     "minigrad.checkpoint",
     "minigrad.toy",
