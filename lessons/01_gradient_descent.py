@@ -132,7 +132,7 @@ for ax, (eta, regime) in zip(axes.flat, ETAS_1D.items()):
     ax.plot(grid, grid ** 2, color="0.6", label=r"$f(\theta) = \theta^2$")
     ax.plot(path, path ** 2, "-o", color="C3", markersize=4, linewidth=1,
             label=r"iterates $\theta_t$ of SGD")
-    # number the first iterates: "0,2" where they coincide, none where they crowd
+    # number the first iterates ("0,2" where they coincide) until they crowd together
     labels = {}
     for t in range(4):
         labels.setdefault(round(path[t], 6), []).append(str(t))
@@ -140,7 +140,7 @@ for ax, (eta, regime) in zip(axes.flat, ETAS_1D.items()):
     for value, ts in labels.items():
         where = np.array([value / (2 * reach), value ** 2 / reach ** 2])
         if any(np.hypot(*(where - other)) < 0.06 for other in labelled):
-            continue
+            break
         labelled.append(where)
         right = value >= 0               # write outside the parabola, away from the path
         ax.annotate(",".join(ts), (value, value ** 2), textcoords="offset points",
