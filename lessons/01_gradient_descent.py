@@ -136,20 +136,21 @@ for ax, (eta, regime) in zip(axes.flat, ETAS_1D.items()):
     labels = {}
     for t in range(4):
         labels.setdefault(round(path[t], 6), []).append(str(t))
-    labelled = []                    # (x, y) as fractions of the panel's width and height
+    labelled = []                    # (x, y) as fractions of the panel's width, height
     for value, ts in labels.items():
         where = np.array([value / (2 * reach), value ** 2 / reach ** 2])
         if any(np.hypot(*(where - other)) < 0.06 for other in labelled):
             break
         labelled.append(where)
-        right = value >= 0               # write outside the parabola, away from the path
+        right = value >= 0               # write outside the parabola, off the path
         ax.annotate(",".join(ts), (value, value ** 2), textcoords="offset points",
                     xytext=(6 if right else -6, -3), ha="left" if right else "right",
                     va="top", fontsize=9)
     ax.set_title(f"η = {eta}: {regime}", fontsize=10)
     ax.set_xlabel(r"$\theta$")
     ax.set_ylabel(r"$f(\theta)$")
-fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
+fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center",
+           ncols=2)
 curves({f"η = {eta}": np.abs(p) for eta, p in paths_1d.items()}, ax=axes.flat[-1],
        xlabel="step t", ylabel=r"$|\theta_t|$", logy=True,
        title=r"$|\theta_t| = |1 - 2\eta|^t\,|\theta_0|$")
@@ -204,8 +205,8 @@ for ax, (eta, verdict) in zip(axes.flat, ETAS_2D.items()):
                          rf"$f(\theta_{{20}})$ = {losses_2d[eta][-1]:.2g}")
     ax.get_legend().remove()         # one path per panel: the title says which
     ax.title.set_fontsize(10)
-fig.suptitle(r"Gradient descent on the bowl $f(\theta) = 0.1\,\theta_1^2 + 2\,\theta_2^2$,"
-             " 20 steps from (−5, −2)")
+fig.suptitle(r"Gradient descent on the bowl "
+             r"$f(\theta) = 0.1\,\theta_1^2 + 2\,\theta_2^2$, 20 steps from (−5, −2)")
 plt.show()
 
 # %%

@@ -292,7 +292,8 @@ fig, (ax_data, ax_loss) = plt.subplots(1, 2, figsize=(7.3, 4.6), layout="constra
 ax_data.scatter(X[:, 0], y[:, 0], s=12, color="0.55", label="data (article 001 §4.1)")
 ax_data.plot(Xs, 2 * Xs + 1, "k:", label="y = 2x + 1 (made the data)")
 ax_data.plot(Xs, b0 + w0 * Xs, color="C7", linestyle="-.",
-             label=rf"$\theta_0$ (start): y = {w0:.2f}x {'−' if b0 < 0 else '+'} {abs(b0):.2f}")
+             label=rf"$\theta_0$ (start): y = {w0:.2f}x "
+                   f"{'−' if b0 < 0 else '+'} {abs(b0):.2f}")
 ax_data.plot(Xs, theta_lstsq[0, 0] + theta_lstsq[1, 0] * Xs, color="C2", linewidth=4,
              alpha=0.5, label="least squares (lstsq)")
 ax_data.plot(Xs, theta_hand[0, 0] + theta_hand[1, 0] * Xs, color="C0",
@@ -346,7 +347,8 @@ print(f"stability bound  η < 2/λ_max = {2 / lam_max:.3f};   "
 print(f"{'η':<6}{'slow direction: 1 − ηλ_min per step':>37}"
       f"{f'(1 − ηλ_min)^{ARTICLE_STEPS}':>20}")
 for eta in [0.01, 0.1, 0.5]:
-    print(f"{eta:<6}{1 - eta * lam_min:>37.5f}{(1 - eta * lam_min) ** ARTICLE_STEPS:>20.2g}")
+    print(f"{eta:<6}{1 - eta * lam_min:>37.5f}"
+          f"{(1 - eta * lam_min) ** ARTICLE_STEPS:>20.2g}")
 
 # %%
 # The loss is an elongated bowl like :func:`minigrad.toy.bowl` of lesson 01 (there the
@@ -365,7 +367,8 @@ for eta, (model_eta, losses, params) in runs.items():
     b_T, w_T = params[-1]
     status = (f"after {len(params) - 1} steps: diverged" if len(params) - 1 < ARTICLE_STEPS
               else f"J − J* = {J_by_hand(params[-1][:, None]) - J_star:.2g}")
-    print(f"  η = {eta:<4} {'(' + ETAS[eta] + ')':<17} b = {b_T:+.4g}  w = {w_T:+.4g}  {status}")
+    regime = f"({ETAS[eta]})"
+    print(f"  η = {eta:<4} {regime:<17} b = {b_T:+.4g}  w = {w_T:+.4g}  {status}")
 
 # %%
 # With the articles' $\eta = 0.01$ the fit has *not* converged after 1000 iterations:
@@ -380,7 +383,8 @@ fig, (ax_excess, ax_b) = plt.subplots(1, 2, figsize=(7.3, 4.4), layout="constrai
 excess = {}
 for eta, (_, _, params) in runs.items():
     thetas = params[:, :, None]                      # (steps+1, 2, 1): θ_t = (b_t, w_t)
-    excess[f"η = {eta} ({ETAS_MATH[eta]})"] = np.array([J_by_hand(t) for t in thetas]) - J_star
+    excess[f"η = {eta} ({ETAS_MATH[eta]})"] = (np.array([J_by_hand(t) for t in thetas])
+                                                - J_star)
 curves(excess, ax=ax_excess, xlabel="step t", ylabel=r"$J(\theta_t) - J(\theta^*)$",
        logy=True, title="Distance to the least-squares loss")
 ax_excess.set_ylim(1e-15, 1e2)

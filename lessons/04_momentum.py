@@ -274,7 +274,8 @@ for mu in (0.5, 0.9, 0.99):
         values.append(opt.state[theta]["momentum_buffer"][0] / 2.0)   # b_t / g
     buffers[f"μ = {mu}"] = np.array(values)
 
-ax = curves(buffers, x=np.arange(1, T_CONST + 1), xlabel="step t", ylabel=r"$b_t\,/\,g$",
+ax = curves(buffers, x=np.arange(1, T_CONST + 1), xlabel="step t",
+            ylabel=r"$b_t\,/\,g$",
             title="Momentum buffer on a constant gradient g", logy=True)
 ax.set_ylim(0.8, 200)
 for mu, color in zip((0.5, 0.9, 0.99), ("C0", "C1", "C2")):

@@ -234,7 +234,8 @@ ax = curves(walks, xlabel="step t", ylabel=r"$\theta_t$",
             title=r"$f(\theta) = \sqrt{1 + \theta^2} - 1$ from $\theta_0 = 50$:"
                   " a long walk to the minimum")
 t_axis = np.arange(T_LONG + 1)
-ax.plot(t_axis, 50 - 2 * 0.1 * np.sqrt(t_axis), "k:", lw=1, label=r"$50 - 2\eta\sqrt{t}$")
+ax.plot(t_axis, 50 - 2 * 0.1 * np.sqrt(t_axis), "k:", lw=1,
+        label=r"$50 - 2\eta\sqrt{t}$")
 ax.legend(fontsize="small")
 plt.show()
 

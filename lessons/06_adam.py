@@ -160,7 +160,8 @@ factor = (1 - beta1 ** t) / np.sqrt(1 - beta2 ** t)
 tt = np.arange(1, 100_001)
 factor_long = (1 - beta1 ** tt) / np.sqrt(1 - beta2 ** tt)
 print("uncorrected / corrected step on a constant gradient:")
-print(f"  t=1: {factor[0]:.2f}, largest {factor.max():.2f} at t={t[factor.argmax()]}, t=50: {factor[-1]:.2f}")
+print(f"  t=1: {factor[0]:.2f}, largest {factor.max():.2f} at t={t[factor.argmax()]}, "
+      f"t=50: {factor[-1]:.2f}")
 ratio = without / np.array(with_correction)
 print(f"measured ratio on the noisy gradient, steps 1-50: {ratio.min():.2f} to "
       f"{ratio.max():.2f};")

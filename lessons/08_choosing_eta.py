@@ -417,7 +417,8 @@ for seed in SEEDS:
             again.setdefault(n, []).append(by_lr[float(chosen[n])])
 seeds_header = f"val loss, seeds {SEEDS}"
 width = max(len(seeds_header), 7 * len(SEEDS) - 1)
-print(f"{'method':<35}{'chosen η':>9}  {seeds_header:<{width}}  {'mean':>5}  {'mean acc':>8}")
+print(f"{'method':<35}{'chosen η':>9}  {seeds_header:<{width}}  {'mean':>5}  "
+      f"{'mean acc':>8}")
 for name, lr in chosen.items():
     losses = [r.value for r in again[name]]
     accs = [r.metrics["val_acc"] for r in again[name]]

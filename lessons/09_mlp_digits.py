@@ -228,8 +228,10 @@ def first_epoch_reaching(acc, level=0.9):
 
 
 test_accuracy = {}
-print(f"{'':<28}{'train':>9}{'val':>9}{'train':>9}{'val':>8}{'test':>8}{'val ≥ 90 %':>12}")
-print(f"{'run':<28}{'loss':>9}{'loss':>9}{'acc':>9}{'acc':>8}{'acc':>8}{'at epoch':>12}")
+print(f"{'':<28}{'train':>9}{'val':>9}{'train':>9}{'val':>8}{'test':>8}"
+      f"{'val ≥ 90 %':>12}")
+print(f"{'run':<28}{'loss':>9}{'loss':>9}{'acc':>9}{'acc':>8}{'acc':>8}"
+      f"{'at epoch':>12}")
 for name, log in logs.items():
     _, test_accuracy[name] = evaluate(models[name], nn.CrossEntropyLoss(),
                                       (X_test, y_test), accuracy)
