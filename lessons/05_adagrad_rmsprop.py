@@ -161,7 +161,7 @@ for name, make, key in [("AdaGrad", lambda p: Adagrad(p, lr=ETA), "sum"),
 t_axis = np.arange(1, T + 1)
 fig, axes = plt.subplots(1, 2, figsize=(7.3, 4.8), layout="constrained")
 curves(rates, ax=axes[0], x=t_axis, xlabel="step t",
-       ylabel=r"$\eta\,/\,(\sqrt{s_t} + \epsilon)$",
+       ylabel=r"$\eta/(\sqrt{s_t}+\epsilon)$ or $\eta/(\sqrt{v_t}+\epsilon)$",
        title="Effective learning rate per coordinate", logy=True, logx=True)
 axes[0].plot(t_axis, ETA / (0.2 * np.sqrt(1.25 * t_axis)), "k:", lw=1,
              label=r"$\eta\,/\,(0.2\sqrt{1.25\,t})$ (slope −1/2)")

@@ -217,8 +217,13 @@ curves({"θ₁ (gradient 0.2·θ₁)": steps_per_coord[:, 0],
        ax=axes[1], x=np.arange(1, STEPS_BOWL + 1), xlabel="step t",
        ylabel=r"$|\theta_t - \theta_{t-1}|\,/\,\eta$",
        title="Adam η = 0.1: step per coordinate, in units of η")
-for line in axes[1].get_lines()[2:]:
-    line.set_linestyle("--")
+solid, dashed = axes[1].get_lines()[:2], axes[1].get_lines()[2:]
+for under, over in zip(solid, dashed):   # wide pale lines under thin dashed ones: both show
+    under.set_linewidth(5)
+    under.set_alpha(0.35)
+    over.set_color(under.get_color())
+    over.set_linestyle("--")
+    over.set_linewidth(1.5)
 axes[1].legend(fontsize="small")
 plt.show()
 
