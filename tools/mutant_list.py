@@ -313,15 +313,15 @@ M("gradcheck-ones-weights", GC, "    return rng.standard_normal(out.shape)",
 # Optimizers
 # ======================================================================================
 SGD = "minigrad/optim/sgd.py"
-M("sgd-dampening-on-first", SGD, "b = state[\"momentum_buffer\"] = np.array(g, copy=True)",
-  "b = state[\"momentum_buffer\"] = (1 - tau) * g", "the first buffer is dampened")
+M("sgd-dampening-on-first", SGD, "                    b = np.array(g, copy=True)\n",
+  "                    b = (1 - tau) * g\n", "the first buffer is dampened")
 M("sgd-no-dampening", SGD, "b += (1 - tau) * g", "b += g", "dampening ignored")
 M("sgd-nesterov-wrong", SGD, "g = g + mu * b if group[\"nesterov\"] else b",
   "g = mu * b if group[\"nesterov\"] else b", "Nesterov step drops the gradient")
 M("sgd-weight-decay-after-momentum", SGD, "            g = l2_penalty(g, theta, group[\"weight_decay\"])\n            if mu != 0:",
   "            if mu != 0:", "weight decay ignored")
-M("sgd-buffer-starts-at-zero", SGD, "b = state[\"momentum_buffer\"] = np.array(g, copy=True)",
-  "b = state[\"momentum_buffer\"] = np.zeros_like(g)", "the momentum buffer starts at 0, not at g₁")
+M("sgd-buffer-starts-at-zero", SGD, "                    b = np.array(g, copy=True)\n",
+  "                    b = np.zeros_like(g)\n", "the momentum buffer starts at 0, not at g₁")
 
 AD = "minigrad/optim/adam.py"
 M("adam-no-bias-correction-1", AD, "step_size = eta / (1 - beta1 ** t)", "step_size = eta",
@@ -330,10 +330,10 @@ M("adam-no-bias-correction-2", AD, "denominator = np.sqrt(v) / (1 - beta2 ** t) 
   "denominator = np.sqrt(v) + eps", "v̂ not bias-corrected")
 M("adam-eps-inside-sqrt", AD, "denominator = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps",
   "denominator = np.sqrt(v / (1 - beta2 ** t) + eps)", "ε inside the square root")
-M("adam-amsgrad-ignored", AD, "                v = np.maximum(state[\"max_exp_avg_sq\"], v, out=state[\"max_exp_avg_sq\"])\n",
-  "                pass\n", "amsgrad does nothing")
-M("adam-amsgrad-min", AD, "v = np.maximum(state[\"max_exp_avg_sq\"], v, out=state[\"max_exp_avg_sq\"])",
-  "v = np.minimum(v, v + 1, out=state[\"max_exp_avg_sq\"])", "amsgrad keeps the current v, not the max")
+M("adam-amsgrad-ignored", AD, "                v = np.maximum(v_max, v, out=v_max)\n", "                pass\n",
+  "amsgrad does nothing")
+M("adam-amsgrad-min", AD, "                v = np.maximum(v_max, v, out=v_max)\n",
+  "                v = np.minimum(v, v + 1, out=v_max)\n", "amsgrad keeps the current v, not the max")
 M("adamw-decay-not-lr-scaled", AD, "theta *= 1 - eta * group[\"weight_decay\"]",
   "theta *= 1 - group[\"weight_decay\"]", "AdamW decay not scaled by η")
 M("adamw-decay-coupled", AD, "            if group[\"decoupled_weight_decay\"]:\n                theta *= 1 - eta * group[\"weight_decay\"]       # AdamW: decay θ itself\n            else:\n                g = l2_penalty(g, theta, group[\"weight_decay\"])  # Adam: through g_t",
@@ -352,8 +352,8 @@ M("adagrad-lr-decay-from-t", AG, "eta_t = float(group[\"lr\"]) / (1 + (t - 1) * 
   "eta_t = float(group[\"lr\"]) / (1 + t * group[\"lr_decay\"])", "lr decay counted from t, not t − 1")
 M("adagrad-eps-inside", AG, "theta -= eta_t * (g / (np.sqrt(s) + group[\"eps\"]))",
   "theta -= eta_t * (g / np.sqrt(s + group[\"eps\"]))", "ε inside the root")
-M("adagrad-initial-accumulator", AG, "\"sum\": np.full_like(p.array, group[\"initial_accumulator_value\"])",
-  "\"sum\": np.zeros_like(p.array)", "initial_accumulator_value ignored")
+M("adagrad-initial-accumulator", AG, "\"sum\": state_tensor(np.full_like(p.array, group[\"initial_accumulator_value\"]))",
+  "\"sum\": state_tensor(np.zeros_like(p.array))", "initial_accumulator_value ignored")
 M("adagrad-weight-decay-ignored", AG, "            g = l2_penalty(g, theta, group[\"weight_decay\"])\n            eta_t",
   "            eta_t", "Adagrad's weight decay ignored")
 
@@ -373,10 +373,10 @@ M("zero-grad-keeps", OP, "                        p.grad = None\n", "           
 M("optimizer-steps-without-grad", OP, "                if grad is None:\n                    continue\n",
   "                if grad is None:\n                    grad = p.grad = Tensor(np.zeros_like(p.array))\n",
   "parameters without a gradient are stepped (weight decay moves them)")
-M("state-dict-shares-arrays", OP, "np.array(v, copy=True) if isinstance(v, np.ndarray) else v",
-  "v", "state_dict() shares the live state arrays")
-M("load-state-step-float", OP, "    if name == \"step\":\n        return _plain_number(value)\n",
-  "    if name == \"step\":\n        return float(value) + 1\n", "the restored step count is off by one")
+M("state-dict-steps-not-restored", OP, "        return step_count(float(np.asarray(value)))\n",
+  "        return step_count()\n", "load_state_dict() restarts the step count at 0")
+M("load-state-step-off-by-one", OP, "        return step_count(float(np.asarray(value)))\n",
+  "        return step_count(float(np.asarray(value)) + 1)\n", "the restored step count is off by one")
 M("group-defaults-not-filled", OP, "            group.setdefault(name, default)",
   "            group[name] = default", "a group's own hyper-parameters replaced by the defaults")
 M("l2-penalty-sign", OP, "return g + weight_decay * theta if weight_decay != 0 else g",
