@@ -269,6 +269,9 @@ print("exponential γ=0.99 per step: η after 1, 5, 10 epochs = "
       f"(at most η₀/(1-γ) = {ETA0 / 0.01:g}); of the fixed rate's: {ETA0 * T:g}")
 
 # %%
+# .. interactive:: schedules
+
+# %%
 # Time decay drops fast at first and then slowly; step decay is a staircase (one
 # drop every 10 epochs, the article's ``step_size=10, gamma=0.1``); exponential decay
 # per epoch is a smooth version of the staircase. The per-step exponential of article
