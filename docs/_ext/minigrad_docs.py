@@ -188,7 +188,9 @@ class MinigradApi(SphinxDirective):
             kind = "autoclass" if inspect.isclass(obj) else "autofunction"
             lines += [f".. {kind}:: {modname}.{name}"]
             if inspect.isclass(obj):
-                lines += ["   :members:", "   :undoc-members:", "   :show-inheritance:"]
+                lines += ["   :members:", "   :undoc-members:"]
+                if obj.__bases__ != (object,):  # no empty "Bases:" line
+                    lines += ["   :show-inheritance:"]
             lines += [""]
         if elsewhere:
             lines += [".. rubric:: Also exported here", ""]
@@ -522,8 +524,15 @@ def quiet_unchanged_lesson_times():
     gen_gallery._log_costs = log_costs_of_this_build
 
 
+def on_page_context(app, pagename, templatename, context, doctree):
+    """The search page shows math in its snippets as text (``_static/search-snippets.js``)."""
+    if pagename == "search":
+        app.add_js_file("search-snippets.js", priority=900)
+
+
 def setup(app):
     quiet_unchanged_lesson_times()
+    app.connect("html-page-context", on_page_context)
     from sphinx.config import _Opt
     opt = app.config._options.get("math_dollar_node_blacklist")
     if opt is not None:  # allow None (see stabilise_config)

@@ -106,8 +106,19 @@ def exercises_markdown(number: str) -> str | None:
     return as_markdown(number) if as_markdown else None
 
 
+FENCED = re.compile(r"(^```.*?^```[ \t]*$)", re.M | re.S)
+
+
 def convert_markdown(text: str, srcdir: Path, lessons_dir: Path, config) -> str:
-    """One Markdown cell's text with the reST left by sphinx-gallery made readable."""
+    """One Markdown cell's text with the reST left by sphinx-gallery made readable;
+    code already fenced (```) is left as it is."""
+    parts = FENCED.split(text)
+    for i in range(0, len(parts), 2):  # even parts are outside fenced code
+        parts[i] = convert_text(parts[i], srcdir, lessons_dir, config)
+    return "".join(parts)
+
+
+def convert_text(text: str, srcdir: Path, lessons_dir: Path, config) -> str:
     lines = text.split("\n")
     out, i = [], 0
     while i < len(lines):
@@ -150,7 +161,10 @@ def convert_markdown(text: str, srcdir: Path, lessons_dir: Path, config) -> str:
     text = "\n".join(out)
     # sphinx-gallery writes ``.. math::`` as \begin{align}…\end{align}; drop its options
     text = re.sub(r"(\\begin\{align\})\s*(?::[\w-]+:[^\n]*\n\s*)+", r"\1", text)
-    return ROLE.sub(lambda m: role_to_markdown(m, lessons_dir), text)
+    parts = FENCED.split(text)  # code just included stays as it is
+    for i in range(0, len(parts), 2):
+        parts[i] = ROLE.sub(lambda m: role_to_markdown(m, lessons_dir), parts[i])
+    return "".join(parts)
 
 
 def convert_notebook(path: Path, srcdir: Path, lessons_dir: Path, config) -> bool:
