@@ -361,3 +361,19 @@ def test_ported_code_on_the_site_runs(page_name, n, code, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"{page_name} block {n} failed:\n{result.stderr[-2000:]}"
+
+
+def _readme_blocks():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```", text, re.M | re.S)
+
+
+@pytest.mark.parametrize("n", range(len(_readme_blocks())))
+def test_readme_code_blocks_run_on_their_own(n, tmp_path):
+    """Each python block of the README runs by itself, in a fresh interpreter."""
+    code = _readme_blocks()[n]
+    env = dict(os.environ, MPLBACKEND="Agg",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"README block {n} failed:\n{result.stderr[-2000:]}"
