@@ -82,7 +82,8 @@ html_static_path = ["_static"]
 # The next three are written in the form the theme and Sphinx turn them into, so that a
 # second build with nothing changed does not find "the configuration has changed".
 html_css_files = [("custom.css", {"priority": 800})]
-html_js_files = [("figure-zoom.js", {"priority": 800})]  # a figure opens full size
+html_js_files = [("figure-zoom.js", {"priority": 800}),  # a figure opens full size
+                 ("math-fit.js", {"priority": 800})]     # display math never cut
 pygments_dark_style = "native"  # furo's default
 html_domain_indices = False  # module pages are plain pages (see minigrad_docs.py)
 html_show_sourcelink = False

@@ -83,8 +83,8 @@ def outside():
 def open_page(browser, base_url, outside):
     pages = []
 
-    def open_(name, width=1280, height=900):
-        page = browser.new_page(viewport={"width": width, "height": height})
+    def open_(name, width=1280, height=900, **options):
+        page = browser.new_page(viewport={"width": width, "height": height}, **options)
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
 
@@ -124,12 +124,16 @@ def test_four_lessons_have_interactive_figures():
     assert len(INTERACTIVE_PAGES) >= 4, INTERACTIVE_PAGES
 
 
-def _picture(page, figure):
-    """What the figure shows now: its trace paths and its sentence."""
+def _picture(figure):
+    """What the figure draws now: the outlines of its traces."""
     return figure.evaluate("""f => Array.from(f.querySelectorAll(
         '.scatterlayer path.js-line, .scatterlayer path.point'))
-        .map(p => p.getAttribute('d')).join('|') + '#' +
-        Array.from(f.querySelectorAll('.mg-verdict')).map(v => v.textContent).join('|')""")
+        .map(p => p.getAttribute('d')).join('|')""")
+
+
+def _sentences(figure):
+    return figure.evaluate(
+        "f => Array.from(f.querySelectorAll('.mg-verdict')).map(v => v.textContent)")
 
 
 @pytest.mark.parametrize("name", INTERACTIVE_PAGES)
@@ -146,18 +150,36 @@ def test_interactive_figure_draws_and_its_sliders_move_it(open_page, name):
         assert sliders.count() >= 1
         for s in range(sliders.count()):
             slider = sliders.nth(s)
-            before, shown = _picture(page, figure), slider.evaluate("e => e.value")
+            before, said = _picture(figure), _sentences(figure)
+            shown = slider.evaluate("e => e.value")
             key = "ArrowLeft" if shown == slider.evaluate("e => e.max") else "ArrowRight"
             slider.focus()
             slider.press(key)
             page.wait_for_timeout(300)
             assert slider.evaluate("e => e.value") != shown
-            assert _picture(page, figure) != before, (
-                f"{name}: slider {s} moved but the figure did not change")
+            assert _picture(figure) != before, (
+                f"{name}: slider {s} moved but the plot did not change")
+            assert _sentences(figure) != said, (
+                f"{name}: slider {s} moved but the sentence did not change")
         width = figure.evaluate("f => f.querySelector('.main-svg').getBoundingClientRect().width")
         column = figure.evaluate("f => f.parentElement.getBoundingClientRect().width")
         assert width <= column + 1, f"{name}: the figure ({width}px) overflows ({column}px)"
     assert not page.js_errors, page.js_errors
+
+
+def _text_colour(page):
+    figure = page.locator("figure.mg-interactive").first
+    figure.scroll_into_view_if_needed()
+    page.wait_for_selector("figure.mg-interactive.mg-ready", timeout=20000)
+    colour = figure.evaluate("f => getComputedStyle(f.querySelector('.xtick text')).fill")
+    return sum(int(c) for c in re.findall(r"\d+", colour)[:3]) / 3
+
+
+def test_interactive_figures_follow_dark_mode(open_page):
+    name = INTERACTIVE_PAGES[0]
+    light = _text_colour(open_page(name, color_scheme="light"))
+    dark = _text_colour(open_page(name, color_scheme="dark"))
+    assert light < 100 < 150 < dark, f"tick labels: {light:.0f} light, {dark:.0f} dark"
 
 
 @pytest.mark.parametrize("name", MATH_PAGES)
@@ -231,6 +253,7 @@ def test_screenshots_of_each_lesson(open_page, name):
         page = open_page(name, width=width, height=900)
         wait_for_math(page)
         if name in INTERACTIVE_PAGES:
+            page.locator("figure.mg-interactive").first.scroll_into_view_if_needed()
             page.wait_for_selector("figure.mg-interactive.mg-ready", timeout=20000)
             page.locator("figure.mg-interactive").first.screenshot(
                 path=str(SHOTS / f"{stem}-interactive-{width}.png"))

@@ -4,7 +4,7 @@ The data is computed when the site is built, by minigrad, in :mod:`figures` (one
 function per figure); the page embeds it as JSON beside plain HTML range inputs, and
 ``_static/interactive.js`` draws it with plotly (whose JavaScript comes from the plotly
 package on PyPI and is copied into the site's ``_static/``: no CDN). Only the pages that
-embed a figure load plotly.
+embed a figure load plotly, and only when a figure comes near the screen.
 
 In a lesson (a sphinx-gallery script) the directive sits in a text cell::
 
@@ -89,9 +89,9 @@ class Interactive(SphinxDirective):
 
 
 def on_page_context(app, pagename, templatename, context, doctree):
-    """Load plotly and the figure script only on pages that embed a figure."""
+    """Load the figure script only on pages that embed a figure; it fetches plotly
+    (``_static/plotly/plotly.min.js``) when a figure comes near the screen."""
     if app.env.metadata.get(pagename, {}).get("interactive"):
-        app.add_js_file(PLOTLY_JS, priority=600)
         app.add_js_file("interactive.js", priority=601)
 
 

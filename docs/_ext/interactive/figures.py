@@ -75,6 +75,8 @@ def bowl_eigenvalues():
 
 
 def axis(title, **extra):
+    if extra.get("type") == "log":
+        extra.setdefault("dtick", 1)  # one tick per decade: readable on a phone
     return dict({"title": {"text": title}, "automargin": True}, **extra)
 
 
@@ -262,7 +264,7 @@ def momentum():
                     anchor="x2", exponentformat="power"),
         xaxis3=axis("learning rate η", domain=[0, 0.9], anchor="y3"),
         yaxis3=axis("momentum μ", domain=[0, 0.36], anchor="x3"),
-        legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": -0.13, "yanchor": "top"},
     )
     narrow = {"height": 980,
               "xaxis": {"domain": [0, 1]}, "yaxis": {"domain": [0.74, 1]},
