@@ -420,7 +420,8 @@ def hide_ci_knobs(text: str) -> str:
     return text
 
 
-_CARD = re.compile(r"(:ref:`sphx_glr_" + GALLERY_DIR + r"_(\d\d[a-z]?)_[^`]*`.*?"
+_CARD = re.compile(r"(:(?:ref|doc):`(?:sphx_glr_" + GALLERY_DIR + "_|/" + GALLERY_DIR
+                   + r"/)(\d\d[a-z]?)_[^`]*`.*?"
                    r'<div class="sphx-glr-thumbnail-title">)', re.S)
 
 
