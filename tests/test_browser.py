@@ -182,6 +182,17 @@ def test_interactive_figures_follow_dark_mode(open_page):
     assert light < 100 < 150 < dark, f"tick labels: {light:.0f} light, {dark:.0f} dark"
 
 
+def test_search_snippets_show_no_raw_latex(browser, base_url):
+    page = browser.new_page()
+    page.goto(base_url + "search.html?q=momentum")
+    page.wait_for_selector("#search-results p.context", timeout=30000)
+    page.wait_for_timeout(1500)  # let the snippets of every result arrive
+    snippets = page.locator("#search-results p.context").all_inner_texts()
+    page.close()
+    raw = [t for t in snippets if re.search(r"\\[a-zA-Z]+|\\\(|\\\[", t)]
+    assert snippets and not raw, f"{len(raw)} snippets with LaTeX: {raw[:2]}"
+
+
 @pytest.mark.parametrize("name", MATH_PAGES)
 def test_mathjax_typesets_without_errors(open_page, name):
     page = open_page(name)

@@ -1,7 +1,7 @@
 /* minigrad site: search result snippets show math as text (η, λ_max, ∇J(θ)), not as
    the raw LaTeX that the page source holds before MathJax typesets it. Loaded on the
-   search page after Sphinx's searchtools.js. */
-(function () {
+   search page (before Sphinx's searchtools.js: the patch waits for the page). */
+function minigradReadableSnippets() {
   "use strict";
   if (typeof Search === "undefined" || !Search.htmlToText) return;
   var GREEK = {
@@ -14,7 +14,7 @@
   };
   function readable(tex) {
     return tex
-      .replace(/^\\[(\[]|\\[)\]]$/g, "")
+      .replace(/\\[()\[\]]/g, " ")
       .replace(/\\(?:text|mathrm|operatorname|mathbf|boldsymbol|mathcal)\{([^{}]*)\}/g, "$1")
       .replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)")
       .replace(/\\([A-Za-z]+)/g, function (m, name) {
@@ -29,8 +29,10 @@
   Search.htmlToText = function (htmlString, anchor) {
     var doc = new DOMParser().parseFromString(htmlString, "text/html");
     doc.querySelectorAll(".math").forEach(function (el) {
+      el.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
       el.textContent = " " + readable(el.textContent.trim()) + " ";
     });
     return original(doc.documentElement.outerHTML, anchor);
   };
-})();
+}
+document.addEventListener("DOMContentLoaded", minigradReadableSnippets);
