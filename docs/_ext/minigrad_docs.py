@@ -440,7 +440,7 @@ def lesson_figure_style():
     return {
         "figure.figsize": (7.3, 4.4), "figure.dpi": 100, "savefig.dpi": 100,
         "font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11,
-        "xtick.labelsize": 10.5, "ytick.labelsize": 10.5, "legend.fontsize": 10.5,
+        "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11,
         "legend.framealpha": 0.85, "lines.linewidth": 1.8,
     }
 
