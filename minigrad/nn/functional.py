@@ -9,7 +9,7 @@ gradient comes from their backward rules and needs no code of its own.
 import numpy as np
 
 from minigrad import ops
-from minigrad.ops import as_tensor, log_softmax, relu, sigmoid, softmax, tanh
+from minigrad.ops import as_tensor, relu, sigmoid, tanh
 from minigrad.tensor import Tensor
 
 __all__ = ["linear", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
@@ -22,6 +22,17 @@ def linear(x, weight, bias=None) -> Tensor:
     r"""The affine map :math:`y = x W^\top + b`, with ``weight`` :math:`W` of shape
     (out_features, in_features) as in PyTorch: the op :func:`minigrad.ops.linear`."""
     return ops.linear(x, weight, bias)
+
+
+def softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
+    """:func:`minigrad.ops.softmax`; as in PyTorch, an omitted ``dim`` is guessed with a
+    warning (0 for 0-, 1- and 3-D inputs, else 1)."""
+    return ops.softmax(input, dim, axis=axis, _legacy_default=True)
+
+
+def log_softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
+    """:func:`minigrad.ops.log_softmax`, with PyTorch's guess for an omitted ``dim``."""
+    return ops.log_softmax(input, dim, axis=axis, _legacy_default=True)
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
@@ -97,7 +108,7 @@ def _check_labels(input: Tensor, target) -> np.ndarray:
     if input.ndim != 2:
         raise ValueError(f"cross_entropy: input must have shape (N, C) — one row of C "
                          f"logits per sample; got shape {input.shape}")
-    labels = np.asarray(target.data if isinstance(target, Tensor) else target)
+    labels = np.asarray(target.array if isinstance(target, Tensor) else target)
     n_samples, n_classes = input.shape
     if labels.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: target must hold integer class indices; got dtype "

@@ -27,7 +27,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, no_grad
 
 
 class Parameter(Tensor):
@@ -156,12 +156,14 @@ class Module:
 
     # -- saving and restoring ------------------------------------------------------------
     def state_dict(self) -> OrderedDict:
-        """Every parameter's values, by name: an ordered dict name → numpy array (copies).
+        """Every parameter by name: an ordered dict name → Tensor, detached but sharing
+        the parameter's memory, as in PyTorch (so training on changes them: to keep a
+        snapshot, copy it — ``{k: v.clone() for k, v in model.state_dict().items()}``).
 
         For the same architecture the names are PyTorch's (``0.weight``, ``fc1.bias``…),
         so ``{k: v.numpy() for k, v in torch_model.state_dict().items()}`` loads here.
         """
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        return OrderedDict((name, p.detach()) for name, p in self.named_parameters())
 
     def load_state_dict(self, state_dict, strict: bool = True) -> LoadResult:
         """Copy values from ``state_dict`` (name → array or Tensor) into the parameters.
@@ -205,7 +207,7 @@ class Module:
             if name not in state_dict:
                 continue
             value = state_dict[name]
-            value = np.asarray(value.data if isinstance(value, Tensor) else value)
+            value = np.asarray(value.array if isinstance(value, Tensor) else value)
             if value.shape != p.shape:
                 wrong_shapes.append(f"{name}: saved {value.shape}, model {p.shape}")
             values[name] = value
@@ -213,8 +215,9 @@ class Module:
             raise ValueError(f"state dict does not match {type(self).__name__}: shape "
                              f"mismatch for " + "; ".join(wrong_shapes))
 
-        for name, value in values.items():
-            np.copyto(params[name].data, value, casting="unsafe")
+        with no_grad():
+            for name, value in values.items():
+                params[name].copy_(value)
         return LoadResult(missing, unexpected)
 
     # -- printing --------------------------------------------------------------------------
