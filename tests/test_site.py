@@ -42,6 +42,7 @@ HAND_WRITTEN = ["index", "errata", "from_pytorch", "articles"] + THEORY_PAGES
 #: API page → module it documents (docs/api/*.rst).
 API_PAGES = {
     "minigrad": "minigrad", "tensor": "minigrad.tensor", "ops": "minigrad.ops",
+    "ops_more": "minigrad.ops_more", "dtypes": "minigrad.dtypes",
     "gradcheck": "minigrad.gradcheck", "nn": "minigrad.nn", "nn_init": "minigrad.nn.init",
     "nn_functional": "minigrad.nn.functional", "optim": "minigrad.optim",
     "lr_scheduler": "minigrad.optim.lr_scheduler", "data": "minigrad.data",

@@ -46,6 +46,8 @@ API_MODULES = [
     "minigrad",
     "minigrad.tensor",
     "minigrad.ops",
+    "minigrad.ops_more",
+    "minigrad.dtypes",
     "minigrad.gradcheck",
     "minigrad.nn",
     "minigrad.nn.init",
@@ -189,8 +191,8 @@ class MinigradApi(SphinxDirective):
             lines += [f".. {kind}:: {modname}.{name}"]
             if inspect.isclass(obj):
                 lines += ["   :members:", "   :undoc-members:"]
-                if obj.__bases__ != (object,):  # no empty "Bases:" line
-                    lines += ["   :show-inheritance:"]
+                if any(id(base) in table for base in obj.__bases__):
+                    lines += ["   :show-inheritance:"]  # only public bases, never empty
             lines += [""]
         if elsewhere:
             lines += [".. rubric:: Also exported here", ""]
