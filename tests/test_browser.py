@@ -223,6 +223,9 @@ CLIPPED = """() => {
         bad.push(el.textContent.slice(0, 60));
       else if (r.right > article.right + 2 && !hides(el.parentElement))
         bad.push('sticks out: ' + el.textContent.slice(0, 60));
+      if (el.tagName === 'PRE' && el.scrollWidth > el.clientWidth + 1 &&
+          el.scrollLeft === 0 && !el.parentElement.classList.contains('mg-scrolls'))
+        bad.push('scrolls without saying so: ' + el.textContent.slice(0, 60));
       if (el.scrollHeight > el.clientHeight + 2 && getComputedStyle(el).overflowY !== 'visible'
           && el.tagName === 'MJX-CONTAINER')
         bad.push('cut vertically: ' + el.textContent.slice(0, 60));

@@ -1,6 +1,7 @@
 /* minigrad site: a click on a lesson figure shows it full size (scroll to pan; click,
    Escape or the close button to go back). Without JavaScript the figure is a link to
-   the PNG itself. */
+   the PNG itself. Also: an "Out:" block wider than the column says that it scrolls
+   (a fade and an arrow on the right edge, gone once scrolled to the end). */
 (function () {
   "use strict";
   function open(src, alt) {
@@ -44,9 +45,22 @@
       });
     });
   }
+  function markWideOutputs() {
+    document.querySelectorAll(".sphx-glr-script-out .highlight pre").forEach(function (pre) {
+      var box = pre.parentElement;
+      function update() {
+        var more = pre.scrollWidth - pre.clientWidth - pre.scrollLeft > 2;
+        box.classList.toggle("mg-scrolls", more);
+      }
+      pre.addEventListener("scroll", update, { passive: true });
+      window.addEventListener("resize", update);
+      update();
+    });
+  }
+  function startAll() { start(); markWideOutputs(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", startAll);
   } else {
-    start();
+    startAll();
   }
 })();
