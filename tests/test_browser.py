@@ -161,7 +161,8 @@ def test_interactive_figure_draws_and_its_sliders_move_it(open_page, name):
                 f"{name}: slider {s} moved but the plot did not change")
             assert _sentences(figure) != said, (
                 f"{name}: slider {s} moved but the sentence did not change")
-        width = figure.evaluate("f => f.querySelector('.main-svg').getBoundingClientRect().width")
+        width = figure.evaluate(
+            "f => f.querySelector('.main-svg').getBoundingClientRect().width")
         column = figure.evaluate("f => f.parentElement.getBoundingClientRect().width")
         assert width <= column + 1, f"{name}: the figure ({width}px) overflows ({column}px)"
     assert not page.js_errors, page.js_errors

@@ -351,8 +351,8 @@ def on_source_read(app, docname, source):
 # --------------------------------------------------------------------------- lesson pages
 
 #: The line that reads the CI switch, ``FAST = os.environ.get("MINIGRAD_FAST") == "1"``.
-_FAST_LINE = re.compile(r'^[ \t]*FAST = os\.environ\.get\(\s*"MINIGRAD_FAST"\s*\)\s*==\s*"1".*\n',
-                        re.M)
+_FAST_LINE = re.compile(
+    r'^[ \t]*FAST = os\.environ\.get\(\s*"MINIGRAD_FAST"\s*\)\s*==\s*"1".*\n', re.M)
 _NOQA = re.compile(r"\s+# noqa\b[^\n]*$", re.M)
 
 

@@ -402,7 +402,8 @@ def schedules():
             etas, excess = mean_run(eta0, make)
             table.append([{"y": rounded(etas[::every])}, {"y": rounded(excess, 3)}])
             ratio = const_excess[-1] / excess[-1]
-            text.append(f"{name}({label}), η₀ = {eta0:g}: excess loss after {epochs} "
+            start = "" if name in ("OneCycleLR", "CyclicLR") else f", η₀ = {eta0:g}"
+            text.append(f"{name}({label}){start}: excess loss after {epochs} "
                         f"epochs {excess[-1]:.2g}, against {const_excess[-1]:.2g} at "
                         f"constant η = 0.1 ({times(ratio)}; mean of {len(seeds)} seeds).")
     layout = base_layout(
