@@ -202,6 +202,9 @@ def test_mathjax_typesets_without_errors(open_page, name):
     assert page.locator("mjx-merror, [data-mjx-error]").count() == 0, (
         page.locator("mjx-merror, [data-mjx-error]").first.get_attribute("data-mjx-error"))
     assert "\\(" not in page.locator("article").inner_text(), f"{name}: raw TeX shown"
+    shown = page.evaluate("() => Array.from(document.querySelectorAll('mjx-container'))"
+                          ".map(e => e.textContent).filter(t => t.includes('\\\\'))")
+    assert not shown, f"{name}: typeset math shows a backslash: {shown[:3]}"
 
 
 CLIPPED = """() => {
