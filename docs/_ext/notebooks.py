@@ -15,7 +15,8 @@ Markdown cell is rewritten here:
   ``:doc:`theory/optimizers``` → *theory/optimizers* (on the site), ``:eq:`label``` →
   "Eq. (label)", ``:lesson:`03``` → "lesson 03 (its title)".
 
-The rewrite is idempotent, so an unchanged lesson's notebook can be processed again.
+Each build converts again from the notebook as sphinx-gallery wrote it (kept as
+``auto_lessons/NN_name.ipynb.orig``), so the included source follows minigrad's.
 """
 
 from __future__ import annotations
@@ -168,22 +169,33 @@ def convert_text(text: str, srcdir: Path, lessons_dir: Path, config) -> str:
 
 
 def convert_notebook(path: Path, srcdir: Path, lessons_dir: Path, config) -> bool:
-    """Rewrite one notebook's Markdown cells in place; True when it changed."""
+    """Rewrite one notebook's Markdown cells in place; True when it changed.
+
+    sphinx-gallery rewrites a notebook only when its lesson changes, but what a
+    ``literalinclude`` shows changes with minigrad's source. So the notebook as
+    sphinx-gallery wrote it is kept beside it (``NN_name.ipynb.orig``) and converted
+    again at every build.
+    """
+    pristine = path.with_name(path.name + ".orig")
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    changed = False
+    if notebook.get("metadata", {}).get("minigrad", {}).get("converted"):
+        if not pristine.is_file():
+            return False  # converted, and no copy to redo it from: leave it
+        notebook = json.loads(pristine.read_text(encoding="utf-8"))
+    else:
+        pristine.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
         source = cell["source"]
         text = "".join(source) if isinstance(source, list) else source
-        new = convert_markdown(text, srcdir, lessons_dir, config)
-        if new != text:
-            cell["source"] = new
-            changed = True
-    if changed:
-        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-    return changed
+        cell["source"] = convert_markdown(text, srcdir, lessons_dir, config)
+    notebook.setdefault("metadata", {})["minigrad"] = {"converted": True}
+    new = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    if new == path.read_text(encoding="utf-8"):
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
 
 
 def on_builder_inited(app):
