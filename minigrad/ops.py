@@ -70,15 +70,31 @@ def _pair(a, b) -> tuple:
     x = a.array if isinstance(a, Tensor) else _number_or_array(a)
     y = b.array if isinstance(b, Tensor) else _number_or_array(b)
     if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.dtype == y.dtype:
-        dtype = x.dtype                                      # the common case: no work
+        dtype = x.dtype                                      # the common cases: no work
+    elif isinstance(y, float) and isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        dtype = x.dtype                                      # float tensor × Python float
+    elif isinstance(x, float) and isinstance(y, np.ndarray) and y.dtype.kind == "f":
+        dtype = y.dtype
     else:
         dtype = dtypes.result_type(x, y)
         x, y = _cast(x, dtype), _cast(y, dtype)
     if dtype == np.float16:
         x, y = _cast(x, np.dtype(np.float32)), _cast(y, np.dtype(np.float32))
-    a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(x))
-    b = b if isinstance(b, Tensor) else Tensor._wrap(np.asarray(y))
-    return a, b, x, y, dtype
+    return _as_parent(a, x), _as_parent(b, y), x, y, dtype
+
+
+def _as_parent(value, array_or_number) -> Tensor:
+    """What an op lists as its parent for this operand: the Tensor itself; for a numpy
+    array a new tensor around it; for a Python number one shared constant (it needs no
+    gradient, so which tensor stands for it does not matter, and none is made per op)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(array_or_number, np.ndarray):
+        return Tensor._wrap(array_or_number)
+    return _NUMBER
+
+
+_NUMBER = Tensor._wrap(np.zeros(()))
 
 
 def _number_or_array(value):
@@ -155,7 +171,8 @@ def add(a, b, alpha=1) -> Tensor:
     a, b, x, y, dtype = _pair(a, b)
 
     def backward(g):
-        return unbroadcast(g, a.shape), unbroadcast(g, b.shape)
+        return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                unbroadcast(g, b.shape) if b.requires_grad else None)
 
     return Tensor._make(_in_dtype(x + y, dtype), (a, b), backward, "add")
 
@@ -167,7 +184,8 @@ def sub(a, b, alpha=1) -> Tensor:
     a, b, x, y, dtype = _pair(a, b)
 
     def backward(g):
-        return unbroadcast(g, a.shape), unbroadcast(-g, b.shape)
+        return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                unbroadcast(-g, b.shape) if b.requires_grad else None)
 
     return Tensor._make(_in_dtype(x - y, dtype), (a, b), backward, "sub")
 
@@ -342,7 +360,7 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
                            f"in_features = {W.shape[1] if W.ndim == 2 else '?'}")
     if bias is not None:
         bias = as_tensor(bias)
-        if bias.array.shape not in ((W.shape[0],), ()):
+        if bias.array.shape != (W.shape[0],) and bias.array.ndim != 0:
             raise RuntimeError(f"linear: bias of shape {bias.shape} does not fit "
                                f"out_features = {W.shape[0]}; it must have shape "
                                f"({W.shape[0]},)")
@@ -667,8 +685,8 @@ def relu(input) -> Tensor:  # noqa: A002
     so an incoming gradient that is itself nan stays nan there (PyTorch writes 0).
     """
     a = as_tensor(input)
-    passes = ~(a.array <= 0)                   # True where a > 0, and where a is nan
-    out = np.maximum(a.array, 0)               # not a·passes: that gives nan at a = −∞
+    out = np.maximum(a.array, 0)               # not a·[a > 0]: that gives nan at a = −∞
+    passes = out != 0                          # True where a > 0, and where a is nan
     return Tensor._make(out, (a,), lambda g: (g * passes,), "relu", (None,))
 
 

@@ -117,7 +117,7 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = ("array", "_grad", "requires_grad", "_parents", "_backward", "_op",
-                 "_saved", "_retains_grad", "_version_box", "__weakref__")
+                 "_saved", "_saved_versions", "_retains_grad", "_version_box", "__weakref__")
     __array_priority__ = 1000  # ``ndarray + Tensor`` calls Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
@@ -126,7 +126,7 @@ class Tensor(TensorMethods):
         self._parents = ()
         self._backward = None
         self._op = ""
-        self._saved = ()
+        self._saved = self._saved_versions = ()
         self._retains_grad = False
         self._version_box = None
         self.requires_grad = False
@@ -155,8 +155,8 @@ class Tensor(TensorMethods):
             out.requires_grad = True
             out._parents = parents
             out._backward = backward
-            # (tensor, its version now); None stands for the output, at version 0.
-            out._saved = tuple([(t, 0 if t is None else t._version) for t in saved]) \
+            out._saved = saved            # None stands for the output (at version 0)
+            out._saved_versions = tuple([0 if t is None else t._version for t in saved]) \
                 if saved else ()
         else:
             out.requires_grad = False
@@ -167,8 +167,14 @@ class Tensor(TensorMethods):
 
     @classmethod
     def _wrap(cls, array: np.ndarray) -> "Tensor":
-        """A plain tensor around ``array`` (no copy, no graph)."""
-        return cls._make(array, (), None, "")
+        """A plain tensor around ``array`` (no copy, no graph): ``_make`` with no parents."""
+        out = cls.__new__(cls)
+        out.array = array if isinstance(array, np.ndarray) else np.asarray(array)
+        out._grad = out._backward = out._version_box = None
+        out._op = ""
+        out._retains_grad = out.requires_grad = False
+        out._parents = out._saved = ()
+        return out
 
     # -- properties ------------------------------------------------------------------
     @property
@@ -403,10 +409,8 @@ class Tensor(TensorMethods):
                 continue
             if node._backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
-            for saved, version in node._saved:
-                now = (node if saved is None else saved)._version
-                if now != version:
-                    raise RuntimeError(_modified_message(node, saved, now, version))
+            if node._saved:
+                node._check_saved_versions()
             parent_grads = node._backward(node_grad)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
@@ -418,6 +422,13 @@ class Tensor(TensorMethods):
             if not retain_graph:
                 node._parents, node._saved = (), ()
                 node._backward = _RELEASED
+
+    def _check_saved_versions(self) -> None:
+        """PyTorch's error if a tensor this node's backward reads was changed in place."""
+        for saved, version in zip(self._saved, self._saved_versions):
+            now = (self if saved is None else saved)._version
+            if now != version:
+                raise RuntimeError(_modified_message(self, saved, now, version))
 
     def _seed_gradient(self, gradient) -> np.ndarray:
         """The gradient backward() starts from: 1 for a scalar loss, else the caller's."""
@@ -487,7 +498,10 @@ class Tensor(TensorMethods):
 
     def _changed_in_place(self) -> "Tensor":
         """Count one in-place change of this tensor's memory; returns self."""
-        _version_box(self)[0] += 1
+        if self._version_box is None:
+            self._version_box = [1]
+        else:
+            self._version_box[0] += 1
         return self
 
     def _inplace(self, ufunc, other, alpha=1) -> "Tensor":
