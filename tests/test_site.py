@@ -43,6 +43,8 @@ HAND_WRITTEN = ["index", "errata", "from_pytorch", "articles"] + THEORY_PAGES
 API_PAGES = {
     "minigrad": "minigrad", "tensor": "minigrad.tensor", "ops": "minigrad.ops",
     "ops_more": "minigrad.ops_more", "dtypes": "minigrad.dtypes",
+    "tensor_methods": "minigrad.tensor_methods", "grad_mode": "minigrad.grad_mode",
+    "device": "minigrad.device", "experiment": "minigrad.experiment",
     "gradcheck": "minigrad.gradcheck", "nn": "minigrad.nn", "nn_init": "minigrad.nn.init",
     "nn_functional": "minigrad.nn.functional", "optim": "minigrad.optim",
     "lr_scheduler": "minigrad.optim.lr_scheduler", "data": "minigrad.data",

@@ -358,6 +358,25 @@ def on_source_read(app, docname, source):
 _FAST_LINE = re.compile(
     r'^[ \t]*FAST = os\.environ\.get\(\s*"MINIGRAD_FAST"\s*\)\s*==\s*"1".*\n', re.M)
 _NOQA = re.compile(r"\s+# noqa\b[^\n]*$", re.M)
+_SPLIT_IF_FAST = re.compile(r"[ \t]+if (not )?FAST[ \t]*\n[ \t]*else[ \t]+")
+_IF_FAST = re.compile(r"^([ \t]*)if FAST:[ \t]*(#.*)?$")
+
+
+def _drop_if_fast_blocks(text: str) -> str:
+    """Remove ``if FAST:`` statements with their indented bodies (CI-only code)."""
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        match = _IF_FAST.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent = len(match.group(1))
+        i += 1
+        while i < len(lines) and (not lines[i].strip()
+                                  or len(lines[i]) - len(lines[i].lstrip()) > indent):
+            i += 1
+    return "\n".join(out)
 
 
 def _expression_end(text: str, start: int) -> int:
@@ -407,12 +426,14 @@ def hide_ci_knobs(text: str) -> str:
 
     The scripts read ``FAST = os.environ.get("MINIGRAD_FAST") == "1"`` so that CI can
     run them shortened, and carry ``# noqa`` comments for the linter. On the page, the
-    ``FAST`` line and the ``# noqa`` comments are dropped and ``A if FAST else B`` reads
-    ``B`` (``A if not FAST else B`` reads ``A``). The downloadable script and notebook
+    ``FAST`` line, ``if FAST:`` blocks and the ``# noqa`` comments are dropped, and
+    ``A if FAST else B`` reads ``B`` (``A if not FAST else B`` reads ``A``). The downloadable script and notebook
     keep them.
     """
     text = _FAST_LINE.sub("", text)
     text = _NOQA.sub("", text)
+    text = _drop_if_fast_blocks(text)
+    text = _SPLIT_IF_FAST.sub(r" if \1FAST else ", text)  # "A if FAST\n    else B"
     for token, keep_first in ((" if not FAST else ", True), (" if FAST else ", False)):
         while True:
             at = text.find(token)
