@@ -52,6 +52,7 @@ extensions = [
     "minigrad_docs",
     "interactive",
     "notebooks",
+    "exercises",
 ]
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints",

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from minigrad.lr_search import _run_all, _trial_seed
+from minigrad.lr_search import run_trials, trial_seed
 
 __all__ = ["run_experiment", "grid", "resample", "summarize", "t_quantile", "Summary",
            "ExperimentResult", "verdict", "VERDICTS"]
@@ -341,10 +341,10 @@ def run_experiment(trial, conditions, seeds=5, executor=None, n_jobs=None, seed=
     if isinstance(seeds, numbers.Integral):
         if seeds < 1:
             raise ValueError(f"seeds must be at least 1, got {seeds}")
-        seeds = [_trial_seed(seed, k) for k in range(seeds)]
+        seeds = [trial_seed(seed, k) for k in range(seeds)]
     seeds = [int(s) for s in seeds]
     cells = [(c, s) for c in conditions for s in seeds]
-    outcomes = _run_all(functools.partial(_call_cell, trial), cells,
+    outcomes = run_trials(functools.partial(_call_cell, trial), cells,
                         [s for _, s in cells], executor, n_jobs, max_retries=max_retries)
 
     names, errors = [], []
