@@ -95,8 +95,8 @@ M("seed-gradient-shape-unchecked", T, "        if array.shape != self.shape:\n  
   "backward(gradient) accepts a gradient of the wrong shape")
 M("accumulate-assigns", T, "self._grad.array += grad", "self._grad.array[...] = grad",
   "a second backward replaces .grad instead of adding")
-M("accumulate-no-copy-check", T, "if (id(owner) in taken or not flags.writeable",
-  "if (False or not flags.writeable",
+M("accumulate-no-copy-check", T, "if (id(owner) in taken or not (flags.writeable and flags.c_contiguous)",
+  "if (False or not (flags.writeable and flags.c_contiguous)",
   "two leaves fed the same gradient array share one .grad")
 M("accumulate-rebinds", T, "            self._grad.array += grad\n",
   "            self._grad = Tensor._wrap(self._grad.array + grad)\n",
