@@ -11,7 +11,10 @@ import::
 """
 
 from minigrad.tensor import Tensor, is_grad_enabled, no_grad
-from minigrad.creation import ones, randn, tensor, zeros
+from minigrad.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
+                               full_like, linspace, meshgrid, normal, ones, ones_like,
+                               rand, rand_like, randint, randn, randn_like, tensor, zeros,
+                               zeros_like)
 from minigrad.random import manual_seed
 from minigrad.ops import (exp, log, log_softmax, matmul, mean, relu, sigmoid, softmax,
                           tanh)
@@ -23,8 +26,11 @@ __all__ = [
     "Tensor", "tensor", "zeros", "ones", "randn", "no_grad", "is_grad_enabled",
     "manual_seed", "gradcheck", "numerical_grad", "GradcheckError",
     "exp", "log", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "matmul", "mean",
-    "data", "nn", "optim",
+    "data", "nn", "optim", "autograd",
+    "arange", "as_tensor", "empty", "empty_like", "eye", "from_numpy", "full", "full_like",
+    "linspace", "meshgrid", "normal", "ones_like", "rand", "rand_like", "randint",
+    "randn_like", "zeros_like",
 ]
 
 # The sub-packages, importable as attributes after ``import minigrad`` (as torch.nn).
-from minigrad import data, nn, optim  # noqa: E402
+from minigrad import autograd, data, nn, optim  # noqa: E402

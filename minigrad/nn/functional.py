@@ -10,18 +10,38 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.ops import as_tensor, log_softmax, relu, sigmoid, softmax, tanh
+from minigrad.ops_conv import conv2d, max_pool2d
 from minigrad.tensor import Tensor
 
-__all__ = ["linear", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
-           "cross_entropy"]
+__all__ = ["linear", "conv2d", "max_pool2d", "relu", "tanh", "sigmoid", "softmax",
+           "log_softmax", "mse_loss", "cross_entropy"]
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def linear(x, weight, bias=None) -> Tensor:
+def linear(input, weight, bias=None) -> Tensor:
     r"""The affine map :math:`y = x W^\top + b`, with ``weight`` :math:`W` of shape
-    (out_features, in_features) as in PyTorch: the op :func:`minigrad.ops.linear`."""
-    return ops.linear(x, weight, bias)
+    (out_features, in_features) as in PyTorch: the op :func:`minigrad.ops.linear`.
+
+    ``bias`` normally has shape (out_features,). As in PyTorch, any bias that
+    broadcasts to the output's shape is accepted (a (1,) bias is added to every output,
+    and its gradient is summed to shape (1,)); any other shape is an error.
+    """
+    if bias is None:
+        return ops.linear(input, weight)
+    bias = as_tensor(bias)
+    if bias.shape == (np.shape(weight)[0],):
+        return ops.linear(input, weight, bias)
+    out = ops.linear(input, weight)
+    try:
+        fits = np.broadcast_shapes(bias.shape, out.shape) == out.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"linear: the bias of shape {bias.shape} does not broadcast "
+                           f"to the output of shape {out.shape}; a bias has shape "
+                           f"(out_features,) = ({out.shape[-1]},)")
+    return out + bias
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:
@@ -97,7 +117,7 @@ def _check_labels(input: Tensor, target) -> np.ndarray:
     if input.ndim != 2:
         raise ValueError(f"cross_entropy: input must have shape (N, C) — one row of C "
                          f"logits per sample; got shape {input.shape}")
-    labels = np.asarray(target.data if isinstance(target, Tensor) else target)
+    labels = np.asarray(target.array if isinstance(target, Tensor) else target)
     n_samples, n_classes = input.shape
     if labels.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: target must hold integer class indices; got dtype "

@@ -14,7 +14,7 @@ as they pass through the layers. With ``fan_in`` inputs per unit, a unit's outpu
 A uniform distribution :math:`U(-b, b)` has variance :math:`b^2/3`, so the uniform
 versions use :math:`b = \sqrt{3} \cdot std`.
 
-Every function fills ``tensor.data`` in place from minigrad's seeded generator
+Every function fills the tensor in place from minigrad's seeded generator
 (:func:`minigrad.manual_seed`), keeps its dtype, and returns the tensor — the names and
 arguments are ``torch.nn.init``'s.
 """
@@ -65,8 +65,9 @@ def _fan(tensor, mode: str) -> int:
 
 
 def _fill(tensor, values):
-    """Write ``values`` into ``tensor.data`` in place (keeping its dtype); return tensor."""
-    tensor.data[...] = values
+    """Write ``values`` into the tensor's array in place (keeping its dtype), outside the
+    graph, as PyTorch's init functions do under ``no_grad``; return the tensor."""
+    tensor.array[...] = values
     return tensor
 
 
