@@ -31,7 +31,7 @@ import numpy as np
 
 from minigrad.tensor import Tensor, no_grad
 
-__all__ = ["Function", "FunctionCtx", "once_differentiable", "grad"]
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "grad", "gradcheck"]
 
 
 class FunctionCtx:
@@ -237,3 +237,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                            "this is the desired behavior.")
     return tuple(r if r is None or isinstance(r, Tensor) else Tensor._make(r, (), None, "")
                  for r in results)
+
+
+def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
+    """``torch.autograd.gradcheck``'s place: :func:`minigrad.gradcheck` (float64 central
+    differences against the backward pass; True, or an error naming the input)."""
+    from minigrad.gradcheck import gradcheck as check
+    return check(func, inputs, eps=eps, atol=atol, rtol=rtol)
