@@ -98,7 +98,7 @@ def test_matches_pytorch_step_for_step(dtype, kwargs):
     theirs = [torch.tensor(w0, requires_grad=True), torch.tensor(b0, requires_grad=True)]
     groups = lambda p: [{"params": [p[0]]}, {"params": [p[1]], "lr": kwargs["lr"] * 2}]
     opt, topt = Rprop(groups(ours), **kwargs), torch.optim.Rprop(groups(theirs), **kwargs)
-    for step in range(60):
+    for step in range(40):
         run(opt, ours, lambda w, b: loss(minigrad, w, b), 1)
         run(topt, theirs, lambda w, b: loss(torch, w, b), 1)
         for mine, their in zip(ours, theirs):

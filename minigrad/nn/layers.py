@@ -84,7 +84,7 @@ class Sequential(Module):
 
     The modules are named ``0``, ``1``, … as in PyTorch, so parameter names read
     ``0.weight``, ``2.bias``. As a list: ``model[0]``, ``model[-1]``, ``model[1:3]`` (a
-    Sequential of those layers, sharing them), ``len(model)``, ``for layer in model``,
+    Sequential of those layers, shared, under their names ``1``, ``2``), ``len(model)``, ``for layer in model``,
     ``model.append(layer)``, ``model[0] = layer``, ``del model[0]``.
     """
 
@@ -116,8 +116,12 @@ class Sequential(Module):
         return names[index]
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return Sequential(*self._layers()[index])
+        if isinstance(index, slice):               # keeps the names, as PyTorch does
+            part = Sequential()
+            for name, value in [(n, v) for n, v in vars(self).items()
+                                if isinstance(v, Module)][index]:
+                setattr(part, name, value)
+            return part
         return getattr(self, self._name_at(index))
 
     def __setitem__(self, index, module: Module) -> None:
