@@ -70,9 +70,9 @@ for t in range(4):
     optimizer.zero_grad()          # forget the last gradient (gradients accumulate)
     loss = parabola(theta)         # J(θ_t) = θ_t², recording the graph
     loss.backward()                # ∇J(θ_t) = 2θ_t  into theta.grad
-    step = theta.data[0] - 0.1 * theta.grad[0]
-    print(f"t={t}  θ_t={theta.data[0]:.4f}  J(θ_t)={loss.item():.4f}  "
-          f"∇J(θ_t)={theta.grad[0]:.4f}  →  θ_t - η∇J = {step:.4f}")
+    step = theta[0].item() - 0.1 * theta.grad[0].item()
+    print(f"t={t}  θ_t={theta[0].item():.4f}  J(θ_t)={loss.item():.4f}  "
+          f"∇J(θ_t)={theta.grad[0].item():.4f}  →  θ_t - η∇J = {step:.4f}")
     optimizer.step()               # θ_{t+1} = θ_t − η ∇J(θ_t)
 
 # %%
@@ -179,7 +179,7 @@ ETAS_2D = {0.05: "too small", 0.4: "about right", 0.49: "too large: oscillates",
            0.6: "far too large: diverges"}
 paths_2d = {eta: trace(bowl, lambda params: SGD(params, lr=eta), start=BOWL_START,
                        steps=STEPS_2D) for eta in ETAS_2D}
-losses_2d = {eta: bowl(minigrad.Tensor(path)).data for eta, path in paths_2d.items()}
+losses_2d = {eta: bowl(minigrad.tensor(path)).numpy() for eta, path in paths_2d.items()}
 for eta, path in paths_2d.items():
     print(f"η={eta:<4} ({ETAS_2D[eta]:<23})  factors 1-0.2η={1 - 0.2 * eta:+.3f}, "
           f"1-4η={1 - 4 * eta:+.3f}   θ_20=({path[-1, 0]:+.3f}, {path[-1, 1]:+.3g})  "

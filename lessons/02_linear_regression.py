@@ -172,7 +172,7 @@ def J_by_hand(theta):
 
 minigrad.manual_seed(0)
 model = nn.Linear(1, 1)                          # ŷ = x·wᵀ + b, weight (1, 1), bias (1,)
-w0, b0 = float(model.weight.data[0, 0]), float(model.bias.data[0])
+w0, b0 = model.weight[0, 0].item(), model.bias[0].item()
 theta0 = np.array([[b0], [w0]])                  # the same θ = (b, w) in the hand layout
 
 
@@ -184,7 +184,7 @@ def J(theta):
 theta = minigrad.tensor(theta0, requires_grad=True)    # float64, like the numpy code
 J(theta).backward()
 g_hand = grad_by_hand(theta0)
-g_auto = theta.grad
+g_auto = theta.grad.numpy()
 g_num = minigrad.numerical_grad(J, [theta])[0]
 print(f"θ₀ = (b, w) = ({b0:.6f}, {w0:.6f})")
 print(f"{'':>22}{'∂J/∂b':>16}{'∂J/∂w':>16}")
@@ -210,8 +210,8 @@ inputs = minigrad.tensor(X.astype(np.float32))   # article 000 calls them inputs
 targets = minigrad.tensor(y.astype(np.float32))
 criterion = nn.MSELoss()
 criterion(model(inputs), targets).backward()
-print(f"nn.Linear + MSELoss:  ∂J/∂b = {model.bias.grad[0]:.6f}   "
-      f"∂J/∂w = {model.weight.grad[0, 0]:.6f}")
+print(f"nn.Linear + MSELoss:  ∂J/∂b = {model.bias.grad[0].item():.6f}   "
+      f"∂J/∂w = {model.weight.grad[0, 0].item():.6f}")
 print(f"by hand:              ∂J/∂b = {g_hand[0, 0]:.6f}   ∂J/∂w = {g_hand[1, 0]:.6f}")
 
 # %%
@@ -244,7 +244,7 @@ def fit_minigrad(eta, steps):
     model = nn.Linear(1, 1)
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=eta)
-    losses, params = [], [(model.bias.data[0], model.weight.data[0, 0])]
+    losses, params = [], [(model.bias[0].item(), model.weight[0, 0].item())]
     for epoch in range(steps):
         optimizer.zero_grad()
         output = model(inputs)
@@ -252,7 +252,7 @@ def fit_minigrad(eta, steps):
         loss.backward()
         optimizer.step()
         losses.append(loss.item())                   # J(θ_t) of the step just taken
-        params.append((model.bias.data[0], model.weight.data[0, 0]))
+        params.append((model.bias[0].item(), model.weight[0, 0].item()))
         if not losses[-1] < 1e6:                     # diverged: stop before overflow
             break
     with minigrad.no_grad():
@@ -268,7 +268,7 @@ theta_lstsq = np.linalg.lstsq(Xb, y, rcond=None)[0]   # closed form: min ‖X_b 
 print(f"after {STEPS} steps with η = {ETA}:")
 for name, (b_fit, w_fit), J_fit in [
         ("by hand (numpy, float64)", theta_hand[:, 0], loss_hand[-1]),
-        ("minigrad Linear+MSELoss+SGD", (model.bias.data[0], model.weight.data[0, 0]),
+        ("minigrad Linear+MSELoss+SGD", (model.bias[0].item(), model.weight[0, 0].item()),
          loss_auto[-1]),
         ("closed form np.linalg.lstsq", theta_lstsq[:, 0], J_by_hand(theta_lstsq))]:
     print(f"  {name:<30} b = {b_fit:.5f}  w = {w_fit:.5f}  J = {J_fit:.6f}")
@@ -294,7 +294,7 @@ ax_data.plot(Xs, theta_lstsq[0, 0] + theta_lstsq[1, 0] * Xs, color="C2", linewid
              alpha=0.5, label="least squares (lstsq)")
 ax_data.plot(Xs, theta_hand[0, 0] + theta_hand[1, 0] * Xs, color="C0",
              label=f"by hand, η = {ETA}, {STEPS} steps")
-ax_data.plot(Xs, model.bias.data[0] + model.weight.data[0, 0] * Xs, "--", color="C3",
+ax_data.plot(Xs, model.bias[0].item() + model.weight[0, 0].item() * Xs, "--", color="C3",
              label=f"minigrad nn.Linear, η = {ETA}, {STEPS} steps")
 ax_data.set_xlabel("x")
 ax_data.set_ylabel("y")

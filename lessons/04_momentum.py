@@ -92,7 +92,7 @@ def pytorch_and_sutskever(mu=0.9, eta=0.1, steps=30, halve_at=None):
         opt.step()
         v = mu * v - eta_s * bowl_grad(th_s)   # v_t = μ v_{t-1} − η g_t
         th_s = th_s + v                        # θ_t = θ_{t-1} + v_t
-        worst = max(worst, np.abs(theta.data - th_s).max())
+        worst = max(worst, np.abs(theta.detach().numpy() - th_s).max())
     return worst
 
 
@@ -311,7 +311,7 @@ mu_hb = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
 
 
 def loss_curve(path):
-    return bowl(minigrad.tensor(path, dtype=np.float64)).data
+    return bowl(minigrad.tensor(path, dtype=np.float64)).numpy()
 
 
 losses = {f"{name}, η=0.3": loss_curve(path)

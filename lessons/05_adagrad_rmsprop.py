@@ -91,7 +91,7 @@ paths = {name: trace(bowl, make, steps=STEPS) for name, make in runs.items()}
 fig, axes = plt.subplots(2, 1, figsize=(6.4, 7.6), layout="constrained")
 contour_traces(bowl, paths, ax=axes[0],
                title=f"{STEPS} steps from (−5, −2) on the bowl")
-curves({name: bowl(minigrad.tensor(path, dtype=np.float64)).data
+curves({name: bowl(minigrad.tensor(path, dtype=np.float64)).numpy()
         for name, path in paths.items()},
        ax=axes[1], xlabel="step t", ylabel="loss f(θ_t)", logy=True,
        title="Loss on the bowl (log scale)")
@@ -144,13 +144,13 @@ for name, make, key in [("AdaGrad", lambda p: Adagrad(p, lr=ETA), "sum"),
     opt = make([theta])
     rate, step = [], []
     for t in range(T):
-        before = theta.data.copy()
+        before = theta.detach().numpy().copy()
         opt.zero_grad()
         (minigrad.tensor(a * (1 + 0.5 * xi[t])) * theta).sum().backward()
         opt.step()
         eps = opt.param_groups[0]["eps"]
         rate.append(ETA / (np.sqrt(opt.state[theta][key]) + eps))
-        step.append(np.abs(theta.data - before))
+        step.append(np.abs(theta.detach().numpy() - before))
     rate, step = np.array(rate), np.array(step)
     for i in (0, 1):
         rates[f"{name}, θ{i + 1} (g ≈ {a[i]})"] = rate[:, i]
@@ -214,12 +214,12 @@ for name, make in [("AdaGrad η=0.1", lambda p: Adagrad(p, lr=0.1)),
                    ("RMSprop η=0.1", lambda p: RMSprop(p, lr=0.1))]:
     theta = minigrad.tensor([50.0], requires_grad=True, dtype=np.float64)
     opt = make([theta])
-    values = [theta.data[0]]
+    values = [theta[0].item()]
     for _ in range(T_LONG):
         opt.zero_grad()
         pseudo_huber(theta).backward()
         opt.step()
-        values.append(theta.data[0])
+        values.append(theta[0].item())
     walks[name] = np.array(values)
 
 ax = curves(walks, xlabel="step t", ylabel="θ_t",

@@ -133,11 +133,11 @@ theta = minigrad.tensor([0.0], requires_grad=True, dtype=np.float64)
 opt = Adam([theta], lr=1.0)                 # η = 1, so steps are in units of η
 with_correction = []
 for k in range(T_BIAS):
-    before = theta.data.copy()
+    before = theta.detach().numpy().copy()
     opt.zero_grad()
     (minigrad.tensor(g_noisy[k : k + 1]) * theta).sum().backward()   # ∇ = g_k
     opt.step()
-    with_correction.append(abs(theta.data[0] - before[0]))
+    with_correction.append(abs(theta[0].item() - before[0]))
 without = np.abs(np.diff(adam_from_scratch(noisy_constant_grad_factory(), [0.0], T_BIAS,
                                            eta=1.0, bias_correction=False)[:, 0]))
 
@@ -282,8 +282,8 @@ for name, make in [("Adam, L2 in the gradient", lambda p: Adam(p, lr=ETA_WD,
         opt.zero_grad()
         (minigrad.tensor(scale * noise[k]) * w).sum().backward()   # ∇ = noise only
         opt.step()
-        busy.append(np.sqrt(np.mean(w.data[:100] ** 2)))
-        quiet.append(np.sqrt(np.mean(w.data[100:] ** 2)))
+        busy.append(np.sqrt(np.mean(w.detach().numpy()[:100] ** 2)))
+        quiet.append(np.sqrt(np.mean(w.detach().numpy()[100:] ** 2)))
     norms[f"{name}: busy weights (noise 10)"] = np.array(busy)
     norms[f"{name}: quiet weights (noise 0.01)"] = np.array(quiet)
 

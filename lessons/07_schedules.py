@@ -84,7 +84,7 @@ clean_paths = {label: trace(bowl, lambda p: SGD(p, lr=0.4), steps=BOWL_STEPS,
 
 
 def bowl_values(path):
-    return bowl(minigrad.tensor(path, dtype=np.float64)).data
+    return bowl(minigrad.tensor(path, dtype=np.float64)).numpy()
 
 
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), layout="constrained")
@@ -314,7 +314,7 @@ for epoch in range(30 if FAST else 100):
 for epoch in (0, 9, 10, 19, 20, 29):
     print(f"epoch {epoch:2d}: lr = {article_lrs[epoch]:.0e}")
 print(f"lr of the last epoch: {article_lrs[-1]:.0e};  fitted w = "
-      f"{model.weight.data.item():.3f}, b = {model.bias.data.item():.3f} (true 2, 1)")
+      f"{model.weight.item():.3f}, b = {model.bias.item():.3f} (true 2, 1)")
 print("same rates as lr_schedule(StepLR, ...):",
       np.allclose(article_lrs, lr_schedule(StepLR, len(article_lrs), lr=0.1,
                                            step_size=10, gamma=0.1)))
@@ -390,7 +390,7 @@ def run_linear_regression(X, y, make_scheduler=None, lr=0.01, iterations=1000,
                     sched.step(((Xt @ theta - y) ** 2).mean().item())
         elif sched is not None:
             sched.step()
-    return theta.data, np.array(losses), np.array(rates)
+    return theta.detach().numpy(), np.array(losses), np.array(rates)
 
 
 theta_minigrad, _, _ = run_linear_regression(

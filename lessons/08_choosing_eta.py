@@ -76,7 +76,7 @@ def trial(lr, seed=0, optimizer="SGD"):
     if history.diverged:
         return {"val_loss": float("nan"), "val_acc": float("nan"), "steps": steps}
     with minigrad.no_grad():                     # hidden ReLU units that never fire
-        hidden = model[1](model[0](minigrad.tensor(val_data[0]))).data
+        hidden = model[1](model[0](minigrad.tensor(val_data[0]))).detach().numpy()
     return {"val_loss": history.val_loss[-1], "val_acc": history.val_metric[-1],
             "steps": steps, "dead_units": int((hidden.max(axis=0) == 0).sum())}
 

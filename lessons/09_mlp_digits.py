@@ -299,7 +299,7 @@ for softmax_output in (True, False):
     minigrad.manual_seed(0)
     model = keras_model(softmax_output)
     nn.CrossEntropyLoss()(model(minigrad.tensor(X_train)), y_train).backward()
-    grad_norms[softmax_output] = np.sqrt(sum((p.grad ** 2).sum()
+    grad_norms[softmax_output] = np.sqrt(sum((p.grad ** 2).sum().item()
                                              for p in model.parameters()))
 print(f"lowest possible loss with the double softmax: ln(1 + 9/e) = {floor:.4f}")
 print(f"gradient norm at the start, whole training set: double softmax "
@@ -370,7 +370,7 @@ plt.show()
 best_name = "Adam η = 0.001 (article 000)"
 best = models[best_name]
 with minigrad.no_grad():
-    predicted = np.argmax(best(minigrad.tensor(X_test)).data, axis=1)
+    predicted = np.argmax(best(minigrad.tensor(X_test)).detach().numpy(), axis=1)
 wrong = np.flatnonzero(predicted != y_test)
 print(f"{best_name}: {len(wrong)} of {len(y_test)} test digits wrong")
 pairs = {}

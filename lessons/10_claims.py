@@ -142,7 +142,7 @@ def train_small(eta, seed, target, max_epochs):
             break
         if measure(len(step_loss)) <= target:
             break
-    hidden = model[0](minigrad.tensor(X_small)).data          # pre-activations
+    hidden = model[0](minigrad.tensor(X_small)).detach().numpy()  # pre-activations
     out = dict(zip(("steps", "train_loss", "train_acc", "val_loss", "val_acc"),
                    np.array(rows).T))
     return dict(out, step_loss=np.array(step_loss), diverged=diverged,

@@ -7,30 +7,30 @@ import::
     x = minigrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
     loss = (x ** 2).sum()
     loss.backward()
-    x.grad                      # array([2., 4., 6.], dtype=float32)
+    x.grad                      # tensor([2., 4., 6.])
 """
 
-from minigrad.tensor import Tensor, is_grad_enabled, no_grad
+from minigrad.tensor import Tensor
+from minigrad.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from minigrad.dtypes import (bool, double, float, float16, float32, float64,  # noqa: A004
+                             half, int, int8, int16, int32, int64, long, short, uint8)
+from minigrad.dtypes import promote_types
+from minigrad.device import cuda, device, get_default_device, set_default_device
 from minigrad.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
                                full_like, linspace, meshgrid, normal, ones, ones_like,
                                rand, rand_like, randint, randn, randn_like, tensor, zeros,
                                zeros_like)
 from minigrad.random import manual_seed
-from minigrad.ops import (exp, log, log_softmax, matmul, mean, relu, sigmoid, softmax,
-                          tanh)
+from minigrad.ops import (add, amax, amin, argmax, argmin, bmm, div, dot, exp,  # noqa: A004
+                          linear, log, log_softmax, matmul, max, mean, min, mm, mul, mv,
+                          neg, permute, pow, relu, reshape, sigmoid, softmax, sub, sum,
+                          tanh, transpose)
+from minigrad.ops_more import (abs, cat, clamp, clip, clone, concat, cos,  # noqa: A004
+                               cosh, flatten, maximum, minimum, norm, sign, sin, sinh,
+                               sqrt, square, squeeze, stack, unsqueeze, where)
 from minigrad.gradcheck import GradcheckError, gradcheck, numerical_grad
 
-__version__ = "0.1.0"
-
-__all__ = [
-    "Tensor", "tensor", "zeros", "ones", "randn", "no_grad", "is_grad_enabled",
-    "manual_seed", "gradcheck", "numerical_grad", "GradcheckError",
-    "exp", "log", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "matmul", "mean",
-    "data", "nn", "optim", "autograd",
-    "arange", "as_tensor", "empty", "empty_like", "eye", "from_numpy", "full", "full_like",
-    "linspace", "meshgrid", "normal", "ones_like", "rand", "rand_like", "randint",
-    "randn_like", "zeros_like",
-]
+__version__ = "0.2.0"
 
 # The sub-packages, importable as attributes after ``import minigrad`` (as torch.nn).
 from minigrad import autograd, data, nn, optim  # noqa: E402

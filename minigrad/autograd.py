@@ -154,7 +154,7 @@ def _output_node(cls, ctx, args, inputs, outputs, k) -> Tensor:
 
     def backward(g):
         grad_outputs = [Tensor(np.zeros(o.shape, dtype=o.dtype)) for o in outputs]
-        grad_outputs[k] = Tensor._make(g, (), None, "")
+        grad_outputs[k] = Tensor._wrap(g)
         with no_grad():
             grads = cls.backward(ctx, *grad_outputs)
         grads = grads if isinstance(grads, tuple) else (grads,)
@@ -218,25 +218,24 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError(f"One of the differentiated Tensors (index {i}) does not "
                                "require grad")
     nodes = topological_order(outputs)
-    kept = [(n, n.grad, n._retains_grad) for n in nodes]
+    kept = [(n, n._grad, n._retains_grad) for n in nodes]
     in_graph = {id(n) for n in nodes}
     try:
         for n in nodes:
-            n.grad = None
+            n._grad = None
         for t in inputs:
             t._retains_grad = True
         outputs.backward(grad_outputs, retain_graph=bool(retain_graph))
-        results = tuple(t.grad if id(t) in in_graph else None for t in inputs)
+        results = tuple(t._grad if id(t) in in_graph else None for t in inputs)
     finally:
         for n, old_grad, old_retains in kept:
-            n.grad, n._retains_grad = old_grad, old_retains
+            n._grad, n._retains_grad = old_grad, old_retains
     unused = [i for i, r in enumerate(results) if r is None]
     if unused and not allow_unused:
         raise RuntimeError(f"One of the differentiated Tensors (index {unused[0]}) appears "
                            "to not have been used in the graph. Set allow_unused=True if "
                            "this is the desired behavior.")
-    return tuple(r if r is None or isinstance(r, Tensor) else Tensor._make(r, (), None, "")
-                 for r in results)
+    return results
 
 
 def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):

@@ -163,6 +163,8 @@ def load(path, model, optimizer=None, scheduler=None) -> dict:
                               (scheduler, scheduler_state)):
             if target is not None:
                 backup = target.state_dict()
+                if target is model:       # a model's state_dict shares its memory: copy it
+                    backup = {name: value.clone() for name, value in backup.items()}
                 target.load_state_dict(state)
                 loaded.append((target, backup))
     except (KeyError, ValueError, TypeError) as error:

@@ -13,6 +13,8 @@ import numbers
 
 import numpy as np
 
+from minigrad.device import check
+from minigrad.dtypes import check_dtype
 from minigrad.random import generator
 from minigrad.tensor import DEFAULT_DTYPE, Tensor
 
@@ -50,46 +52,21 @@ def _size(size: tuple, kwargs=None) -> tuple:
 
 
 def _dtype(dtype, default=DEFAULT_DTYPE) -> np.dtype:
-    """``dtype`` (a minigrad/numpy dtype, or None for ``default``) as a numpy dtype."""
-    if dtype is None:
-        return np.dtype(default)
-    dtype = getattr(dtype, "numpy_dtype", dtype)
-    try:
-        return np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be a dtype such as minigrad.float32; got "
-                        f"{dtype!r}") from None
+    """``dtype`` (``minigrad.float64``, a numpy dtype, or None for ``default``) as a numpy
+    dtype; a TypeError for anything PyTorch has no dtype for."""
+    return np.dtype(default) if dtype is None else check_dtype(dtype)
 
 
 def check_device(device) -> None:
-    """Accept ``device`` if it means the CPU (minigrad runs on numpy, on the CPU only).
-
-    Uses ``minigrad.device`` when the engine provides it; otherwise accepts None,
-    ``"cpu"``, ``"cpu:0"`` and objects whose ``.type`` is ``"cpu"``, and refuses the
-    rest as PyTorch does when a device is missing.
-    """
-    if device is None:
-        return
-    import minigrad
-    if hasattr(minigrad, "device") and isinstance(minigrad.device, type):
-        device = device if isinstance(device, minigrad.device) else minigrad.device(device)
-    kind = getattr(device, "type", device)
-    if isinstance(kind, str):
-        name = kind.split(":")[0]
-        if name == "cpu":
-            return
-        if name in ("cuda", "mps", "xpu", "hip", "meta", "mtia", "xla", "hpu", "ipu"):
-            raise RuntimeError(f"minigrad runs on the CPU only (numpy); device "
-                               f"{str(getattr(device, 'type', device))!r} is not available. "
-                               "Use device='cpu' (minigrad.cuda.is_available() is False)")
-    raise RuntimeError(f"Expected one of cpu, cuda, mps device type at start of device "
-                       f"string: {device}")
+    """Accept ``device`` if it means the CPU (None, ``"cpu"``, ``minigrad.device("cpu")``);
+    refuse any other with :class:`minigrad.device`'s error (minigrad runs on numpy)."""
+    check(device)
 
 
 def _new(array: np.ndarray, requires_grad: bool = False, device=None) -> Tensor:
     """Wrap a freshly made array (no copy) after checking ``device``."""
     check_device(device)
-    t = Tensor._make(array, (), None, "")
+    t = Tensor._wrap(array)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -119,7 +96,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     with the same dtype, as ``torch.from_numpy``."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    return Tensor._make(ndarray, (), None, "")
+    return Tensor._wrap(ndarray)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
@@ -269,7 +246,7 @@ def meshgrid(*tensors, indexing: str = None) -> tuple:
         if t.ndim > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor "
                                f"list but got: {t.shape}")
-    sizes = [max(t.size, 1) if t.ndim else 1 for t in tensors]
+    sizes = [t.array.size if t.ndim else 1 for t in tensors]
     order = list(range(len(tensors)))
     if indexing == "xy" and len(tensors) >= 2:
         order[0], order[1] = 1, 0

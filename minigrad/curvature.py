@@ -78,8 +78,8 @@ def hvp(loss_fn, params, v, eps=1e-7):
     Notes
     -----
     The gradients are computed in float64 whatever the parameters' dtype: each
-    parameter's ``.data`` is replaced by a float64 array for the two backward passes,
-    and afterwards every parameter gets back its own ``.data`` and ``.grad`` arrays (the
+    parameter's array is replaced by a float64 array for the two backward passes,
+    and afterwards every parameter gets back its own array and ``.grad`` (the
     same objects, untouched), so a training loop around this call is not disturbed.
 
     **Choice of ε.** A smaller step means a smaller :math:`O(h^2)` error but more
@@ -98,16 +98,16 @@ def hvp(loss_fn, params, v, eps=1e-7):
     v_norm = _norm(v)
     if v_norm == 0:
         return [np.zeros(p.shape) for p in params]
-    theta = [p.data.astype(np.float64) for p in params]
+    theta = [p.array.astype(np.float64) for p in params]
     h = eps * max(1.0, _norm(theta)) / v_norm
 
-    saved = [(p.data, p.grad) for p in params]
+    saved = [(p.array, p.grad) for p in params]
     try:
         grad_plus = _gradient_at(loss_fn, params, [t + h * d for t, d in zip(theta, v)])
         grad_minus = _gradient_at(loss_fn, params, [t - h * d for t, d in zip(theta, v)])
     finally:
         for p, (data, grad) in zip(params, saved):
-            p.data, p.grad = data, grad
+            p.array, p.grad = data, grad
     return [(gp - gm) / (2 * h) for gp, gm in zip(grad_plus, grad_minus)]
 
 
@@ -218,7 +218,7 @@ def hessian(loss_fn, params, eps=1e-7):
         differences leave.
     """
     params = _check_params(params)
-    sizes = [p.size for p in params]
+    sizes = [p.numel() for p in params]
     n = sum(sizes)
     columns = []
     for j in range(n):
@@ -236,22 +236,22 @@ def hessian(loss_fn, params, eps=1e-7):
 def _gradient_at(loss_fn, params, values):
     """∇L with every parameter's data set to ``values`` (float64), as a list of arrays."""
     for p, value in zip(params, values):
-        p.data, p.grad = value, None
+        p.array, p.grad = value, None
     loss = loss_fn()
     if not isinstance(loss, Tensor):
         raise TypeError(f"loss_fn() must return a scalar Tensor, but it returned a "
                         f"{type(loss).__name__}")
-    if loss.size != 1:
+    if loss.numel() != 1:
         raise ValueError(f"loss_fn() must return a scalar loss, but it returned a tensor "
                          f"of shape {loss.shape}")
-    if not np.isfinite(loss.data).all():
+    if not np.isfinite(loss.array).all():
         raise ValueError(f"loss_fn() returned a non-finite loss ({loss.item()}) near the "
                          "current parameters; the curvature is not defined there")
     if not loss.requires_grad:
         raise ValueError("the loss returned by loss_fn() does not depend on params "
                          "(or was computed inside no_grad()), so it has no gradient")
     loss.backward()
-    return [np.zeros(p.shape) if p.grad is None else np.asarray(p.grad, dtype=np.float64)
+    return [np.zeros(p.shape) if p.grad is None else np.asarray(p.grad.array, dtype=np.float64)
             for p in params]
 
 

@@ -527,8 +527,8 @@ def lr_range_test(model, loss_fn, optimizer, batches, start_lr=1e-7, end_lr=10,
 def _restored(model, optimizer, batches):
     """Put the model's parameters and gradients, the optimizer and the loader back."""
     params = model.parameters()
-    model_state = model.state_dict()                     # copies
-    grads = [None if p.grad is None else p.grad.copy() for p in params]
+    model_state = {k: v.clone() for k, v in model.state_dict().items()}   # copies
+    grads = [None if p.grad is None else p.grad.clone() for p in params]
     optimizer_state = optimizer.state_dict()             # copies, with every group's lr
     loader_state = batches.state_dict() if hasattr(batches, "load_state_dict") else None
     try:

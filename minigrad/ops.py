@@ -3,27 +3,38 @@
 Each op follows one pattern::
 
     def op(a, b):
-        out = <numpy forward>
+        out = <numpy forward on a.array, b.array>
         def backward(g):            # g = ∂L/∂out, an array shaped like out
             return ∂L/∂a, ∂L/∂b     # one gradient per input, by the chain rule
-        return Tensor._make(out, (a, b), backward, "op")
+        return Tensor._make(out, (a, b), backward, "op", saved=(…))
 
 and its docstring gives the derivative the backward implements. ``g`` is the gradient
-flowing in from above, so every backward is "g times the local derivative".
+flowing in from above, so every backward is "g times the local derivative". ``saved``
+lists the inputs whose values the backward reads (``None``: the output), so that
+``backward()`` can refuse to run if one of them was changed in place since.
 
 Broadcasting. numpy lets ``(3, 4) + (4,)`` stretch the second input across rows. Every
 element of the input then contributed to several outputs, so its gradient is the *sum*
 of theirs; :func:`unbroadcast` does that summing, once, for every op.
+
+dtypes. When the two inputs of an op differ in dtype, the result's dtype follows
+PyTorch's rule (:func:`minigrad.dtypes.result_type`), not numpy's.
+
+More elementwise maths (``sin``, ``sqrt``, ``clamp``, …) and joins (``cat``, ``stack``)
+follow the same pattern in :mod:`minigrad.ops_more`.
 """
 
 from __future__ import annotations
 
+import collections
 import math
 import numbers
 
 import numpy as np
 
-from minigrad.tensor import Tensor, _operand
+from minigrad import dtypes
+from minigrad.dtypes import DEFAULT_DTYPE
+from minigrad.tensor import Tensor, _dim
 
 
 # --------------------------------------------------------------------------------------
@@ -50,110 +61,180 @@ def as_tensor(value) -> Tensor:
 
 
 def _pair(a, b) -> tuple:
-    """Both operands of a binary op as Tensors; plain numbers take the other's dtype."""
-    if isinstance(a, Tensor):
-        return a, _operand(b, like=a)
-    b = as_tensor(b)
-    return _operand(a, like=b), b
+    """Both operands as Tensors, their arrays in the result's dtype, and that dtype.
+
+    Python numbers stay numbers (numpy then keeps the other operand's dtype, as PyTorch
+    does: ``x * 2.0`` stays float32). float16 is computed in float32 and rounded back
+    once, as PyTorch's CPU kernels do, so ``half_x * 1e5 / 1e5`` does not overflow.
+    """
+    x = a.array if isinstance(a, Tensor) else _number_or_array(a)
+    y = b.array if isinstance(b, Tensor) else _number_or_array(b)
+    if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.dtype == y.dtype:
+        dtype = x.dtype                                      # the common case: no work
+    else:
+        dtype = dtypes.result_type(x, y)
+        x, y = _cast(x, dtype), _cast(y, dtype)
+    if dtype == np.float16:
+        x, y = _cast(x, np.dtype(np.float32)), _cast(y, np.dtype(np.float32))
+    a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(x))
+    b = b if isinstance(b, Tensor) else Tensor._wrap(np.asarray(y))
+    return a, b, x, y, dtype
 
 
-def _axes(axis, ndim: int) -> tuple:
-    """``axis`` (None, an int or a tuple; negatives allowed) as a tuple of positive axes."""
-    if axis is None:
-        return tuple(range(ndim))
-    if isinstance(axis, numbers.Integral):
-        axis = (axis,)
-    return tuple(sorted(a % ndim for a in axis))
+def _number_or_array(value):
+    if isinstance(value, numbers.Number) and not isinstance(value, np.ndarray):
+        return value.item() if isinstance(value, np.generic) else value
+    return np.asarray(value)
 
 
-def _restore_reduced(g: np.ndarray, axis, keepdims: bool, shape: tuple) -> np.ndarray:
+def _cast(x, dtype: np.dtype):
+    if isinstance(x, np.ndarray):
+        return x if x.dtype == dtype else x.astype(dtype)
+    return x                      # a Python number: numpy treats it as "weak", like PyTorch
+
+
+def _in_dtype(out: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
+def _floating(a: Tensor) -> np.ndarray:
+    """``a``'s values for a function defined on reals: integers and bools become float32
+    (``tensor([1, 2]).exp()`` is a float tensor, as in PyTorch)."""
+    return a.array if a.array.dtype.kind == "f" else a.array.astype(DEFAULT_DTYPE)
+
+
+def _reduced_dims(dim, axis, ndim: int):
+    """The dims a reduction runs over as a sorted tuple (None: all), from PyTorch's
+    ``dim=`` or numpy's ``axis=`` (an int, or a list or tuple of ints)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("pass dim= or axis= (the same thing), not both")
+        dim = axis
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+    wrapped = tuple(sorted({_dim(d, ndim) for d in dims}))
+    if len(wrapped) != len(dims):
+        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+    return wrapped if ndim else None
+
+
+def _no_out(out) -> None:
+    """numpy's functions (``np.mean(t)``) call the method with ``out=None``; refuse others."""
+    if out is not None:
+        raise TypeError("minigrad reductions write no out= array; use the returned tensor")
+
+
+def _keep(keepdim, keepdims) -> bool:
+    return bool(keepdim if keepdims is None else keepdims)
+
+
+def _restore_reduced(g: np.ndarray, dims, keepdim: bool, shape: tuple) -> np.ndarray:
     """Put back the axes a reduction removed (as length 1), so ``g`` broadcasts against
     the reduction's input of shape ``shape``."""
-    if keepdims:
+    if keepdim or dims is None and g.ndim == len(shape):
         return g
-    reduced = _axes(axis, len(shape))
+    reduced = range(len(shape)) if dims is None else dims
     return g.reshape(tuple(1 if i in reduced else n for i, n in enumerate(shape)))
 
 
 # --------------------------------------------------------------------------------------
 # Arithmetic
 # --------------------------------------------------------------------------------------
-def add(a, b) -> Tensor:
-    """z = a + b.   ∂z/∂a = 1,  ∂z/∂b = 1."""
-    a, b = _pair(a, b)
+def add(a, b, alpha=1) -> Tensor:
+    """z = a + α·b.   ∂z/∂a = 1,  ∂z/∂b = α."""
+    if alpha != 1:
+        b = mul(b, alpha)
+    a, b, x, y, dtype = _pair(a, b)
 
     def backward(g):
         return unbroadcast(g, a.shape), unbroadcast(g, b.shape)
 
-    return Tensor._make(a.data + b.data, (a, b), backward, "add")
+    return Tensor._make(_in_dtype(x + y, dtype), (a, b), backward, "add")
 
 
-def sub(a, b) -> Tensor:
-    """z = a − b.   ∂z/∂a = 1,  ∂z/∂b = −1."""
-    a, b = _pair(a, b)
+def sub(a, b, alpha=1) -> Tensor:
+    """z = a − α·b.   ∂z/∂a = 1,  ∂z/∂b = −α."""
+    if alpha != 1:
+        b = mul(b, alpha)
+    a, b, x, y, dtype = _pair(a, b)
 
     def backward(g):
         return unbroadcast(g, a.shape), unbroadcast(-g, b.shape)
 
-    return Tensor._make(a.data - b.data, (a, b), backward, "sub")
+    return Tensor._make(_in_dtype(x - y, dtype), (a, b), backward, "sub")
 
 
 def neg(a) -> Tensor:
     """z = −a.   ∂z/∂a = −1."""
     a = as_tensor(a)
-    return Tensor._make(-a.data, (a,), lambda g: (-g,), "neg")
+    return Tensor._make(-a.array, (a,), lambda g: (-g,), "neg")
 
 
 def mul(a, b) -> Tensor:
     """z = a · b (elementwise).   ∂z/∂a = b,  ∂z/∂b = a."""
-    a, b = _pair(a, b)
-    a_data, b_data = a.data, b.data
+    a, b, x, y, dtype = _pair(a, b)
 
     def backward(g):
-        return (unbroadcast(g * b_data, a.shape) if a.requires_grad else None,
-                unbroadcast(g * a_data, b.shape) if b.requires_grad else None)
+        return (unbroadcast(g * y, a.shape) if a.requires_grad else None,
+                unbroadcast(g * x, b.shape) if b.requires_grad else None)
 
-    return Tensor._make(a_data * b_data, (a, b), backward, "mul")
+    saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
+    return Tensor._make(_in_dtype(x * y, dtype), (a, b), backward, "mul", saved)
 
 
 def div(a, b) -> Tensor:
-    """z = a / b.   ∂z/∂a = 1/b,  ∂z/∂b = −a/b²."""
-    a, b = _pair(a, b)
-    a_data, b_data = a.data, b.data
+    """z = a / b (true division: integers give floats).   ∂z/∂a = 1/b,  ∂z/∂b = −a/b²."""
+    a, b, x, y, dtype = _pair(a, b)
+    if dtype.kind != "f":
+        dtype = DEFAULT_DTYPE
+        x, y = _cast(x, dtype), _cast(y, dtype)
 
     def backward(g):
-        return (unbroadcast(g / b_data, a.shape) if a.requires_grad else None,
-                unbroadcast(-g * a_data / (b_data * b_data), b.shape)
-                if b.requires_grad else None)
+        return (unbroadcast(g / y, a.shape) if a.requires_grad else None,
+                unbroadcast(-g * x / (y * y), b.shape) if b.requires_grad else None)
 
-    return Tensor._make(a_data / b_data, (a, b), backward, "div")
+    saved = (b, a) if b.requires_grad else (b,)
+    return Tensor._make(_in_dtype(x / y, dtype), (a, b), backward, "div", saved)
 
 
 def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
     """z = aᵇ.   ∂z/∂a = b·aᵇ⁻¹,  ∂z/∂b = aᵇ·ln a.
 
-    The exponent may be a number or a Tensor. Where ``a = 0`` the derivative with respect
-    to ``b`` is taken as 0 (the limit of aᵇ·ln a for b > 0), as PyTorch does; for a < 0
-    it is nan, since ln a is undefined.
+    The exponent may be a number or a Tensor. At the special points PyTorch's values are
+    used: ∂z/∂a is 0 where b = 0 (even at a = 0, where b·aᵇ⁻¹ would be 0·∞); ∂z/∂b is 0
+    where a = 0 and b ≥ 0 (the limit of aᵇ·ln a), and follows the formula elsewhere
+    (−∞ at a = 0, b < 0; nan for a < 0, where ln a is undefined).
     """
-    a, b = _pair(a, b)
-    a_data, b_data = a.data, b.data
-    out = a_data ** b_data
+    a, b, x, y, dtype = _pair(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):    # 0⁻¹ = inf, (−1)^½ = nan
+        out = _in_dtype(x ** y, dtype)
 
     def backward(g):
         grad_a = grad_b = None
-        if a.requires_grad:
-            grad_a = unbroadcast(g * b_data * a_data ** (b_data - 1), a.shape)
-        if b.requires_grad:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_a = np.where(a_data == 0, 0, np.log(a_data))
-            grad_b = unbroadcast(g * out * log_a, b.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if a.requires_grad:
+                local = np.where(y == 0, 0, y * x ** (y - 1))
+                grad_a = unbroadcast(g * local, a.shape)
+            if b.requires_grad:
+                local = np.where((x == 0) & (y >= 0), 0, out * np.log(x))
+                grad_b = unbroadcast(g * local, b.shape)
         return grad_a, grad_b
 
-    return Tensor._make(out, (a, b), backward, "pow")
+    saved = (a, b, None) if b.requires_grad else (a,)
+    return Tensor._make(out, (a, b), backward, "pow", saved)
 
 
-def matmul(a, b) -> Tensor:
+def compare(ufunc, a, b) -> Tensor:
+    """``a < b``, ``a == b``, ``a & b``, …: a tensor outside the graph (no gradient)."""
+    _, _, x, y, _ = _pair(a, b)
+    return Tensor._wrap(np.asarray(ufunc(x, y)))
+
+
+# --------------------------------------------------------------------------------------
+# Matrix products
+# --------------------------------------------------------------------------------------
+def matmul(input, other) -> Tensor:  # noqa: A002 - PyTorch's argument names
     """Z = A @ B (matrix product; leading axes are batch axes and broadcast).
 
     ∂L/∂A = ∂L/∂Z · Bᵀ,   ∂L/∂B = Aᵀ · ∂L/∂Z.
@@ -161,10 +242,10 @@ def matmul(a, b) -> Tensor:
     A 1-D ``a`` is treated as a row vector and a 1-D ``b`` as a column vector, and the
     added axis is removed from the result, as in numpy.
     """
-    a, b = _pair(a, b)
+    a, b, x, y, dtype = _pair(input, other)
     _check_matmul_shapes(a.shape, b.shape)
-    a2 = a.data if a.ndim > 1 else a.data[np.newaxis, :]
-    b2 = b.data if b.ndim > 1 else b.data[:, np.newaxis]
+    a2 = x if a.ndim > 1 else x[np.newaxis, :]
+    b2 = y if b.ndim > 1 else y[:, np.newaxis]
     out2 = a2 @ b2
 
     def backward(g):
@@ -189,36 +270,87 @@ def matmul(a, b) -> Tensor:
         out = out.squeeze(-2)
     if b.ndim == 1:
         out = out.squeeze(-1)
-    return Tensor._make(out, (a, b), backward, "matmul")
+    saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
+    return Tensor._make(_in_dtype(out, dtype), (a, b), backward, "matmul", saved)
 
 
-def linear(x, weight, bias=None) -> Tensor:
+def mm(input, mat2) -> Tensor:  # noqa: A002
+    """Matrix × matrix (both 2-D), as ``torch.mm``."""
+    _require_dims("mm", input, 2, "self must be a matrix")
+    _require_dims("mm", mat2, 2, "mat2 must be a matrix")
+    return matmul(input, mat2)
+
+
+def mv(input, vec) -> Tensor:  # noqa: A002
+    """Matrix × vector, as ``torch.mv``."""
+    _require_dims("mv", input, 2, "input must be a matrix")
+    _require_dims("mv", vec, 1, "vec must be a vector")
+    return matmul(input, vec)
+
+
+def dot(input, other) -> Tensor:  # noqa: A002
+    """Inner product of two 1-D tensors of the same length, as ``torch.dot``."""
+    a, b = as_tensor(input), as_tensor(other)
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if len(a.array) != len(b.array):
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{len(a.array)}] "
+                           f"and src [{len(b.array)}] to have the same number of elements")
+    return matmul(a, b)
+
+
+def bmm(input, mat2) -> Tensor:  # noqa: A002
+    """Batched matrix product of two 3-D tensors with the same batch size (``torch.bmm``)."""
+    _require_dims("bmm", input, 3, "batch1 must be a 3D tensor")
+    _require_dims("bmm", mat2, 3, "batch2 must be a 3D tensor")
+    if input.shape[0] != mat2.shape[0]:
+        raise RuntimeError(f"bmm: batch sizes differ: {input.shape[0]} and {mat2.shape[0]}")
+    return matmul(input, mat2)
+
+
+def _require_dims(name, t, ndim, message) -> None:
+    if as_tensor(t).ndim != ndim:
+        raise RuntimeError(f"{name}: {message} (got {as_tensor(t).ndim} dimensions)")
+
+
+def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
     """z = x Wᵀ + b, a fully connected layer (``torch.nn.functional.linear``).
 
-    W has shape (out_features, in_features), as in PyTorch; x has shape (..., in_features).
+    W has shape (out_features, in_features), as in PyTorch; x has shape (..., in_features);
+    b, if given, has shape (out_features,) (or is a single number).
 
     ∂L/∂x = g W,   ∂L/∂W = gᵀ x,   ∂L/∂b = Σ g over every row.
 
     The same numbers as ``x @ W.T + b``, as one node instead of three (transpose, matmul,
     add), with ∂L/∂W computed directly in W's own row-major layout.
     """
-    x, weight = as_tensor(x), as_tensor(weight)
+    x, weight = as_tensor(input), as_tensor(weight)
     if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} does not fit a weight of shape "
-                         f"{weight.shape}; the input's last dimension must be "
-                         f"in_features = {weight.shape[1]}")
-    parents = (x, weight) if bias is None else (x, weight, as_tensor(bias))
-    out = x.data @ weight.data.T
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied: an input of shape "
+                           f"{x.shape} does not fit a weight of shape {weight.shape}; the input's last dimension must be "
+                           f"in_features = {weight.shape[1] if weight.ndim == 2 else '?'}")
     if bias is not None:
-        out += parents[2].data
+        bias = as_tensor(bias)
+        if bias.shape not in ((weight.shape[0],), ()):
+            raise RuntimeError(f"linear: bias of shape {bias.shape} does not fit "
+                               f"out_features = {weight.shape[0]}; it must have shape "
+                               f"({weight.shape[0]},)")
+    parents = (x, weight) if bias is None else (x, weight, bias)
+    out = x.array @ weight.array.T
+    if bias is not None:
+        out += bias.array
 
     def backward(g):
         rows = g.reshape(-1, g.shape[-1])                       # every row of the batch
-        return (g @ weight.data if x.requires_grad else None,
-                rows.T @ x.data.reshape(-1, x.shape[-1]) if weight.requires_grad else None,
-                rows.sum(axis=0) if bias is not None and parents[2].requires_grad else None)
+        grad_bias = None
+        if bias is not None and bias.requires_grad:
+            grad_bias = rows.sum(axis=0) if bias.ndim else rows.sum()
+        return (g @ weight.array if x.requires_grad else None,
+                rows.T @ x.array.reshape(-1, x.shape[-1]) if weight.requires_grad else None,
+                grad_bias)
 
-    return Tensor._make(out, parents, backward, "linear")
+    saved = ((weight,) if x.requires_grad else ()) + ((x,) if weight.requires_grad else ())
+    return Tensor._make(out, parents, backward, "linear", saved)
 
 
 def _is_transposed(x: np.ndarray) -> bool:
@@ -228,11 +360,11 @@ def _is_transposed(x: np.ndarray) -> bool:
 
 def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
     if len(a_shape) == 0 or len(b_shape) == 0:
-        raise ValueError(f"matmul needs tensors with at least one dimension; got shapes "
-                         f"{a_shape} and {b_shape} (use * for scalars)")
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{len(a_shape)}D and {len(b_shape)}D (use * for scalars)")
     inner_b = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
     if a_shape[-1] != inner_b:
-        raise ValueError(
+        raise RuntimeError(
             f"matmul shape mismatch: {a_shape} @ {b_shape} — the last dimension of the "
             f"first ({a_shape[-1]}) must equal the "
             f"{'first' if len(b_shape) == 1 else 'second-to-last'} dimension of the "
@@ -242,111 +374,252 @@ def _check_matmul_shapes(a_shape: tuple, b_shape: tuple) -> None:
     try:
         np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
     except ValueError:
-        raise ValueError(f"matmul: the batch dimensions of {a_shape} and {b_shape} do "
-                         f"not broadcast") from None
+        raise RuntimeError(f"matmul: the batch dimensions of {a_shape} and {b_shape} do "
+                           f"not broadcast") from None
 
 
 # --------------------------------------------------------------------------------------
-# Reductions
+# Reductions. Each takes PyTorch's dim=/keepdim= or numpy's axis=/keepdims=.
 # --------------------------------------------------------------------------------------
-def sum(a, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - mirrors torch.sum
-    """z = Σ a over ``axis``.   ∂z/∂aᵢ = 1: the gradient is copied back to every element."""
-    a = as_tensor(a)
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A001, A002
+        keepdims=None, out=None) -> Tensor:
+    """z = Σ a over ``dim``.   ∂z/∂aᵢ = 1: the gradient is copied back to every element.
+
+    Integers and bools are summed as int64, float16 in float32 (then rounded), as PyTorch.
+    """
+    _no_out(out)
+    a = as_tensor(input)
+    dims, keep = _reduced_dims(dim, axis, a.ndim), _keep(keepdim, keepdims)
+    x = a.array
+    out_dtype = np.dtype(dtype) if dtype is not None else \
+        np.dtype(np.int64) if x.dtype.kind in "biu" else x.dtype
+    accumulate = np.float32 if out_dtype == np.float16 else out_dtype
 
     def backward(g):
-        return (np.full(a.shape, _restore_reduced(g, axis, keepdims, a.shape)),)
+        return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape), a.shape),)
 
-    return Tensor._make(a.data.sum(axis=axis, keepdims=keepdims), (a,), backward, "sum")
+    out = _in_dtype(np.asarray(x.sum(axis=dims, keepdims=keep, dtype=accumulate)), out_dtype)
+    return Tensor._make(out, (a,), backward, "sum")
 
 
-def mean(a, axis=None, keepdims=False) -> Tensor:
-    """z = (1/n) Σ a over ``axis``.   ∂z/∂aᵢ = 1/n, n the number of elements averaged."""
-    a = as_tensor(a)
-    n = math.prod(a.shape[i] for i in _axes(axis, a.ndim))
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A002
+         keepdims=None, out=None) -> Tensor:
+    """z = (1/n) Σ a over ``dim``.   ∂z/∂aᵢ = 1/n, n the number of elements averaged."""
+    _no_out(out)
+    a = as_tensor(input)
+    if a.dtype.kind != "f" and dtype is None:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be "
+                           f"either a floating point or complex dtype. Got: {a.dtype}")
+    dims, keep = _reduced_dims(dim, axis, a.ndim), _keep(keepdim, keepdims)
+    n = a.array.size if dims is None else math.prod(a.shape[i] for i in dims)
+    out_dtype = np.dtype(dtype) if dtype is not None else a.dtype
+    accumulate = np.float32 if out_dtype == np.float16 else out_dtype
 
     def backward(g):
-        return (np.full(a.shape, _restore_reduced(g, axis, keepdims, a.shape) / n),)
+        return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)
 
-    # Σ/n rather than np.mean: the same float32 sum, without np.mean's Python overhead.
-    return Tensor._make(a.data.sum(axis=axis, keepdims=keepdims) / n, (a,), backward,
-                        "mean")
+    # Σ/n rather than np.mean: the same sum, without np.mean's Python overhead.
+    total = np.asarray(a.array.sum(axis=dims, keepdims=keep, dtype=accumulate))
+    return Tensor._make(_in_dtype(total / n, out_dtype), (a,), backward, "mean")
 
 
-def max(a, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - mirrors torch.max
-    """z = max a over ``axis``.   ∂z/∂aᵢ = 1 where aᵢ is the maximum, else 0.
+MaxResult = collections.namedtuple("max", ["values", "indices"])
+MinResult = collections.namedtuple("min", ["values", "indices"])
+
+
+def amax(input, dim=(), keepdim=False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A002
+    """z = max a over ``dim`` (all dims by default).   ∂z/∂aᵢ = 1 where aᵢ is the maximum.
 
     When several elements tie for the maximum the gradient is split evenly between them
     (as ``torch.amax``), so the check against finite differences holds either way.
     """
-    a = as_tensor(a)
-    out = a.data.max(axis=axis, keepdims=True)
+    return _extreme(input, dim, keepdim, axis, keepdims, np.max, "amax")
+
+
+def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A002
+    """z = min a over ``dim``; the gradient is split evenly between ties, as ``amax``."""
+    return _extreme(input, dim, keepdim, axis, keepdims, np.min, "amin")
+
+
+def _extreme(input, dim, keepdim, axis, keepdims, reduce, name) -> Tensor:  # noqa: A002
+    a = as_tensor(input)
+    dims = _reduced_dims(None if dim == () else dim, axis, a.ndim)
+    keep = _keep(keepdim, keepdims)
+    if a.array.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0")
+    out = reduce(a.array, axis=dims, keepdims=True)
 
     def backward(g):
-        is_max = a.data == out
-        share = is_max / is_max.sum(axis=axis, keepdims=True)
-        return (_restore_reduced(g, axis, keepdims, a.shape) * share,)
+        is_extreme = a.array == out
+        share = is_extreme / is_extreme.sum(axis=dims, keepdims=True)
+        return (_restore_reduced(g, dims, keep, a.shape) * share,)
 
-    result = out if keepdims else np.squeeze(out, axis=_axes(axis, a.ndim))
-    return Tensor._make(result, (a,), backward, "max")
+    result = out if keep else np.squeeze(out, axis=dims)
+    return Tensor._make(result, (a,), backward, name, (a, None))
+
+
+def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001, A002
+    """``max(a)``: the largest element. ``max(a, dim)``: a pair ``(values, indices)`` of
+    the largest element along ``dim`` and where it is, as ``torch.max``.
+    ``max(a, other)`` (a tensor): the elementwise maximum.
+
+    With ``dim`` the gradient goes to the element ``indices`` points at (the first
+    maximum); over the whole tensor it is split between ties, as in PyTorch.
+    """
+    _no_out(out)
+    return _max_or_min(input, dim, keepdim, axis, keepdims, np.argmax, MaxResult, "max")
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001, A002
+    """``min(a)``, ``min(a, dim)`` → ``(values, indices)``, ``min(a, other)``: as :func:`max`."""
+    _no_out(out)
+    return _max_or_min(input, dim, keepdim, axis, keepdims, np.argmin, MinResult, "min")
+
+
+def _max_or_min(input, dim, keepdim, axis, keepdims, arg, pair, name):  # noqa: A002
+    if isinstance(dim, Tensor):
+        from minigrad.ops_more import maximum, minimum
+        return (maximum if name == "max" else minimum)(input, dim)
+    a = as_tensor(input)
+    if dim is None and axis is None:
+        return _extreme(a, (), False, None, None, np.max if name == "max" else np.min, name)
+    dims = _reduced_dims(dim, axis, a.ndim)
+    if dims is not None and len(dims) != 1:
+        raise TypeError(f"{name}() takes one dim, not {dim!r}")
+    keep = _keep(keepdim, keepdims)
+    d = dims[0] if dims else 0
+    x = a.array if a.ndim else a.array.reshape(1)
+    chosen = np.expand_dims(arg(x, axis=d), d)          # where the extreme is, dim kept
+    values, indices = np.take_along_axis(x, chosen, axis=d), chosen
+
+    def backward(g):
+        grad = np.zeros(x.shape, dtype=g.dtype)
+        np.put_along_axis(grad, chosen, g.reshape(chosen.shape), axis=d)
+        return (grad.reshape(a.shape),)
+
+    if not keep or not a.ndim:
+        values, indices = values.squeeze(d), indices.squeeze(d)
+    if not a.ndim:
+        values, indices = values.reshape(()), indices.reshape(())
+    out = Tensor._make(values, (a,), backward, name)
+    return pair(out, Tensor._wrap(indices.astype(np.int64)))
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None,  # noqa: A002
+           out=None) -> Tensor:
+    """Index of the largest value (of the flattened tensor, or along ``dim``)."""
+    _no_out(out)
+    return _arg(input, dim, keepdim, axis, keepdims, np.argmax)
+
+
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None,  # noqa: A002
+           out=None) -> Tensor:
+    """Index of the smallest value (of the flattened tensor, or along ``dim``)."""
+    _no_out(out)
+    return _arg(input, dim, keepdim, axis, keepdims, np.argmin)
+
+
+def _arg(input, dim, keepdim, axis, keepdims, arg) -> Tensor:  # noqa: A002
+    a = as_tensor(input)
+    dims = _reduced_dims(dim, axis, a.ndim)
+    keep = _keep(keepdim, keepdims)
+    if dims is None:
+        out = np.asarray(arg(a.array))
+        if keep:
+            out = out.reshape((1,) * a.ndim)
+    else:
+        out = arg(a.array, axis=dims[0], keepdims=keep)
+    return Tensor._wrap(np.asarray(out, dtype=np.int64))
+
+
+def logical_reduce(input, how: str, dim=None, keepdim=False, *, axis=None,  # noqa: A002
+                   keepdims=None, out=None) -> Tensor:
+    """``any`` / ``all`` over ``dim`` (a bool tensor outside the graph)."""
+    _no_out(out)
+    a = as_tensor(input)
+    dims = _reduced_dims(dim, axis, a.ndim)
+    reduce = np.any if how == "any" else np.all
+    return Tensor._wrap(np.asarray(reduce(a.array, axis=dims, keepdims=_keep(keepdim, keepdims))))
 
 
 # --------------------------------------------------------------------------------------
-# Shape
+# Shape. These return views: the output shares the input's memory and version count.
 # --------------------------------------------------------------------------------------
-def reshape(a, *shape) -> Tensor:
+def reshape(input, *shape) -> Tensor:  # noqa: A002
     """Same values, new shape.   The gradient is reshaped back: ∂L/∂a = reshape(g, a.shape)."""
-    a = as_tensor(a)
+    a = as_tensor(input)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     try:
-        out = a.data.reshape(shape)
-    except ValueError:
-        raise ValueError(f"cannot reshape a tensor of shape {a.shape} ({a.size} elements) "
-                         f"into shape {shape}") from None
-    return Tensor._make(out, (a,), lambda g: (g.reshape(a.shape),), "reshape")
+        out = a.array.reshape(shape)
+    except (ValueError, TypeError):
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size "
+                           f"{a.array.size} (a tensor of shape {a.shape})") from None
+    view = a if np.shares_memory(out, a.array) else None
+    return Tensor._make(out, (a,), lambda g: (g.reshape(a.shape),), "reshape", view_of=view)
 
 
-def permute(a, axes: tuple) -> Tensor:
+def permute(input, *dims) -> Tensor:  # noqa: A002
     """Reorder the axes.   The gradient is permuted back by the inverse permutation."""
-    a = as_tensor(a)
+    a = as_tensor(input)
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    axes = tuple(_dim(d, a.ndim) for d in dims)
+    if sorted(axes) != list(range(a.ndim)):
+        raise RuntimeError(f"permute(): dims {dims} are not a permutation of the "
+                           f"{a.ndim} dimensions of the input")
     inverse = tuple(axes.index(i) for i in range(len(axes)))  # axis i went to axes.index(i)
-    return Tensor._make(a.data.transpose(axes), (a,), lambda g: (g.transpose(inverse),),
-                        "permute")
+    return Tensor._make(a.array.transpose(axes), (a,), lambda g: (g.transpose(inverse),),
+                        "permute", view_of=a)
 
 
-def transpose(a, dim0: int, dim1: int) -> Tensor:
+def transpose(input, dim0: int, dim1: int) -> Tensor:  # noqa: A002
     """Swap two axes (``torch.transpose``); its own inverse, so the gradient swaps back."""
-    a = as_tensor(a)
+    a = as_tensor(input)
     axes = list(range(a.ndim))
-    axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+    d0, d1 = _dim(dim0, a.ndim), _dim(dim1, a.ndim)
+    if a.ndim == 0:
+        return permute(a, ())
+    axes[d0], axes[d1] = axes[d1], axes[d0]
     return permute(a, tuple(axes))
 
 
-def getitem(a, index) -> Tensor:
+def getitem(input, index) -> Tensor:  # noqa: A002
     """z = a[index] (ints, slices, integer arrays, boolean masks).
 
     ∂L/∂a is zero except at the selected positions, which receive g. An integer array may
     select the same element twice, so contributions are *added* with ``np.add.at``.
+    Ints and slices select a view (it shares memory with ``a``, as in PyTorch); integer
+    arrays and masks copy.
     """
-    a = as_tensor(a)
+    a = as_tensor(input)
     index = _plain_index(index)
+    basic = _is_basic(index)
+    if basic:   # a trailing ... makes numpy return a 0-d view rather than a scalar copy
+        index = (index if isinstance(index, tuple) else (index,))
+        if Ellipsis not in index:
+            index = index + (Ellipsis,)
 
     def backward(g):
         grad = np.zeros(a.shape, dtype=g.dtype)
-        if _is_basic(index):
+        if basic:
             grad[index] = g
         else:
             np.add.at(grad, index, g)
         return (grad,)
 
-    return Tensor._make(a.data[index], (a,), backward, "getitem")
+    return Tensor._make(a.array[index], (a,), backward, "getitem",
+                        view_of=a if basic else None)
 
 
 def _plain_index(index):
     """Replace Tensors inside an index by their numpy arrays."""
     if isinstance(index, tuple):
         return tuple(_plain_index(i) for i in index)
-    return index.data if isinstance(index, Tensor) else index
+    if isinstance(index, list):
+        return np.asarray(_plain_index(tuple(index)))
+    return index.array if isinstance(index, Tensor) else index
 
 
 def _is_basic(index) -> bool:
@@ -359,75 +632,109 @@ def _is_basic(index) -> bool:
 # --------------------------------------------------------------------------------------
 # Elementwise functions
 # --------------------------------------------------------------------------------------
-def exp(a) -> Tensor:
+def exp(input) -> Tensor:  # noqa: A002
     """z = eᵃ.   ∂z/∂a = eᵃ = z."""
-    a = as_tensor(a)
-    out = np.exp(a.data)
-    return Tensor._make(out, (a,), lambda g: (g * out,), "exp")
+    a = as_tensor(input)
+    out = np.exp(_floating(a))
+    return Tensor._make(out, (a,), lambda g: (g * out,), "exp", (None,))
 
 
-def log(a) -> Tensor:
+def log(input) -> Tensor:  # noqa: A002
     """z = ln a.   ∂z/∂a = 1/a."""
-    a = as_tensor(a)
-    a_data = a.data
-    return Tensor._make(np.log(a_data), (a,), lambda g: (g / a_data,), "log")
+    a = as_tensor(input)
+    x = _floating(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(x)
+    return Tensor._make(out, (a,), lambda g: (g / x,), "log", (a,))
 
 
-def relu(a) -> Tensor:
-    """z = max(a, 0).   ∂z/∂a = 1 where a > 0, else 0 (0 at a = 0, as PyTorch)."""
-    a = as_tensor(a)
-    positive = a.data > 0
-    return Tensor._make(a.data * positive, (a,), lambda g: (g * positive,), "relu")
+def relu(input) -> Tensor:  # noqa: A002
+    """z = max(a, 0).   ∂z/∂a = 1 where a > 0, else 0 (0 at a = 0, as PyTorch).
+
+    ``relu(−∞) = 0`` and ``relu(nan) = nan``; the gradient is g where a is positive or
+    nan (PyTorch passes it on there) and 0 where a ≤ 0.
+    """
+    a = as_tensor(input)
+    off = a.array <= 0
+    out = np.where(off, a.array.dtype.type(0), a.array)
+    return Tensor._make(out, (a,), lambda g: (np.where(off, g.dtype.type(0), g),), "relu",
+                        (None,))
 
 
-def tanh(a) -> Tensor:
+def tanh(input) -> Tensor:  # noqa: A002
     """z = tanh a.   ∂z/∂a = 1 − z²."""
-    a = as_tensor(a)
-    out = np.tanh(a.data)
-    return Tensor._make(out, (a,), lambda g: (g * (1 - out * out),), "tanh")
+    a = as_tensor(input)
+    out = np.tanh(_floating(a))
+    return Tensor._make(out, (a,), lambda g: (g * (1 - out * out),), "tanh", (None,))
 
 
-def sigmoid(a) -> Tensor:
+def sigmoid(input) -> Tensor:  # noqa: A002
     """z = σ(a) = 1 / (1 + e⁻ᵃ).   ∂z/∂a = z (1 − z).
 
     Computed as exp(−log(1 + e⁻ᵃ)) with ``logaddexp`` so a large ``|a|`` neither overflows
     nor loses precision.
     """
-    a = as_tensor(a)
-    out = np.exp(-np.logaddexp(0, -a.data)).astype(a.dtype, copy=False)
-    return Tensor._make(out, (a,), lambda g: (g * out * (1 - out),), "sigmoid")
+    a = as_tensor(input)
+    x = _floating(a)
+    out = np.exp(-np.logaddexp(0, -x)).astype(x.dtype, copy=False)
+    return Tensor._make(out, (a,), lambda g: (g * out * (1 - out),), "sigmoid", (None,))
 
 
-def softmax(a, axis: int = -1) -> Tensor:
-    """sᵢ = e^{aᵢ} / Σⱼ e^{aⱼ} along ``axis``.
+def softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:  # noqa: A002
+    """sᵢ = e^{aᵢ} / Σⱼ e^{aⱼ} along ``dim``.
 
     ∂L/∂aᵢ = sᵢ (gᵢ − Σⱼ gⱼ sⱼ). The maximum is subtracted first (softmax does not change
     when a constant is added), so e^{aᵢ} cannot overflow.
     """
-    a = as_tensor(a)
-    shifted = np.exp(a.data - a.data.max(axis=axis, keepdims=True))
-    out = shifted / shifted.sum(axis=axis, keepdims=True)
+    a = as_tensor(input)
+    d = _softmax_dim(dim, axis, a.ndim, "softmax", _legacy_default)
+    x = _floating(a)
+    shifted = np.exp(x - x.max(axis=d, keepdims=True))
+    out = shifted / shifted.sum(axis=d, keepdims=True)
 
     def backward(g):
-        return (out * (g - (g * out).sum(axis=axis, keepdims=True)),)
+        return (out * (g - (g * out).sum(axis=d, keepdims=True)),)
 
-    return Tensor._make(out, (a,), backward, "softmax")
+    return Tensor._make(out, (a,), backward, "softmax", (None,))
 
 
-def log_softmax(a, axis: int = -1) -> Tensor:
-    """zᵢ = aᵢ − log Σⱼ e^{aⱼ} along ``axis`` (the log-sum-exp computed stably).
+def log_softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:  # noqa: A002
+    """zᵢ = aᵢ − log Σⱼ e^{aⱼ} along ``dim`` (the log-sum-exp computed stably).
 
     ∂L/∂aᵢ = gᵢ − sᵢ Σⱼ gⱼ with s = softmax(a) = e^z. Stable: with m = max a,
     log Σ e^{aⱼ} = m + log Σ e^{aⱼ − m}, and every exponent is ≤ 0.
     """
-    a = as_tensor(a)
-    shifted = a.data - a.data.max(axis=axis, keepdims=True)
-    out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    a = as_tensor(input)
+    d = _softmax_dim(dim, axis, a.ndim, "log_softmax", _legacy_default)
+    x = _floating(a)
+    shifted = x - x.max(axis=d, keepdims=True)
+    out = shifted - np.log(np.exp(shifted).sum(axis=d, keepdims=True))
 
     def backward(g):
-        return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
+        return (g - np.exp(out) * g.sum(axis=d, keepdims=True),)
 
-    return Tensor._make(out, (a,), backward, "log_softmax")
+    return Tensor._make(out, (a,), backward, "log_softmax", (None,))
+
+
+def _softmax_dim(dim, axis, ndim: int, name: str, legacy_default: bool) -> int:
+    """The one dim a softmax normalises over.
+
+    ``torch.softmax(x)`` needs the dim; only ``torch.nn.functional.softmax`` still guesses
+    one when it is left out (0 for 0-, 1- and 3-D inputs, else 1), with a warning.
+    """
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("pass dim= or axis= (the same thing), not both")
+        dim = axis
+    if dim is None and not legacy_default:
+        raise TypeError(f"{name}() missing 1 required positional argument: 'dim' (the "
+                        f"axis to normalise over, e.g. dim=-1 or dim=1 for (batch, classes))")
+    if dim is None:          # PyTorch's legacy rule, with its warning
+        import warnings
+        warnings.warn("Implicit dimension choice for softmax has been deprecated. Change "
+                      "the call to include dim=X as an argument.", UserWarning, stacklevel=3)
+        dim = 0 if ndim in (0, 1, 3) else 1
+    return _dim(dim, ndim) if ndim else None
 
 
 # --------------------------------------------------------------------------------------
@@ -440,13 +747,14 @@ def cross_entropy(logits, labels) -> Tensor:
     result has shape (N,) (take ``.mean()`` for the usual loss).
 
     ∂L/∂z_ic = gᵢ · (softmax(zᵢ)_c − [c = yᵢ]): the predicted probabilities minus the
-    one-hot target. It is ``-log_softmax(z, axis=1)[arange(N), y]`` computed as one op, so
+    one-hot target. It is ``-log_softmax(z, dim=1)[arange(N), y]`` computed as one op, so
     the graph gets one node instead of three and the backward is that formula directly.
     """
     z = as_tensor(logits)
-    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    labels = np.asarray(labels.array if isinstance(labels, Tensor) else labels)
     rows = np.arange(len(labels))
-    shifted = z.data - z.data.max(axis=1, keepdims=True)     # log-sum-exp, stably
+    x = _floating(z)
+    shifted = x - x.max(axis=1, keepdims=True)               # log-sum-exp, stably
     log_sum = np.log(np.exp(shifted).sum(axis=1))
 
     def backward(g):
@@ -455,3 +763,9 @@ def cross_entropy(logits, labels) -> Tensor:
         return (grad * g[:, np.newaxis],)
 
     return Tensor._make(log_sum - shifted[rows, labels], (z,), backward, "cross_entropy")
+
+
+# More elementwise maths and joins, same pattern (they use the helpers above).
+from minigrad.ops_more import (abs, cat, clamp, clone, cos, cosh, flatten,  # noqa: E402,F401
+                               maximum, minimum, norm, sign, sin, sinh, sqrt, square,
+                               squeeze, stack, std, to_dtype, unsqueeze, var, where)

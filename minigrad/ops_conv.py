@@ -194,7 +194,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
         return (grad_x, grad_w, grad_b)[:len(parents)]
 
     return Tensor._make(out.astype(np.result_type(x.dtype, w.dtype), copy=False), parents,
-                        backward, "conv2d")
+                        backward, "conv2d", saved=(w,))
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,

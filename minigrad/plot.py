@@ -71,7 +71,7 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
     ax = _axes(ax)
     x1, x2 = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
     grid = Tensor(np.stack([x1, x2], axis=-1))
-    ax.contour(x1, x2, f(grid).data, levels=levels, colors="0.75", linewidths=0.7)
+    ax.contour(x1, x2, f(grid).detach().numpy(), levels=levels, colors="0.75", linewidths=0.7)
     for label, path in traces.items():
         shown = _until_outside(np.asarray(path, dtype=float), xlim, ylim)
         if len(shown) < len(path):

@@ -2,11 +2,14 @@
 
 Every Tensor holds
 
-* ``data`` — a numpy array with the values,
-* ``grad`` — a numpy array of the same shape with ∂loss/∂tensor, filled in by
-  :meth:`Tensor.backward` (``None`` until then),
-* for tensors made by an op: its parents and a ``_backward`` function that turns
-  the gradient of the output into one gradient per parent (the chain rule for that op).
+* ``array`` — the numpy array with the values: the engine's storage, what every op reads;
+* ``grad`` — None, or a Tensor of the same shape holding ∂loss/∂tensor, filled in by
+  :meth:`Tensor.backward`;
+* for tensors made by an op: its parents and a ``_backward`` function that turns the
+  gradient of the output into one gradient per parent (the chain rule for that op).
+
+As in PyTorch, ``t.data`` is *another Tensor* over the same memory, cut off from the graph
+(changes made through it are not tracked), and ``t.numpy()`` is the array itself.
 
 Calling ``loss.backward()`` visits the graph in reverse topological order and applies
 the chain rule once per node:
@@ -19,103 +22,92 @@ the chain rule once per node:
 The sum is why gradients are *accumulated* (``+``) and never assigned: a tensor used twice
 (``b = a + a``) receives a contribution from each use.
 
+In-place changes (``p -= lr * p.grad``, ``add_``, ``zero_``, an optimizer's step) change
+the array itself and count up the tensor's *version*. An op remembers the version of each
+tensor its backward will read; if that tensor changed since, ``backward()`` stops with
+PyTorch's error instead of computing a gradient from the wrong numbers.
+
 The ops themselves (forward and backward side by side) live in :mod:`minigrad.ops`;
-this file holds the bookkeeping: creating tensors, the graph, ``backward()`` and the
-operator overloads (``a + b`` calls :func:`minigrad.ops.add`).
+this file holds the bookkeeping: creating tensors, the graph, ``backward()``, in-place
+changes and the operator overloads (``a + b`` calls :func:`minigrad.ops.add`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import numbers
+import sys
+import warnings
 
 import numpy as np
 
-DEFAULT_DTYPE = np.float32
-
-# --------------------------------------------------------------------------------------
-# Gradient mode: ``with no_grad():`` builds no graph.
-# --------------------------------------------------------------------------------------
-_grad_enabled = True
-
-
-def is_grad_enabled() -> bool:
-    """Return True when new ops record the graph (the default)."""
-    return _grad_enabled
-
-
-@contextlib.contextmanager
-def no_grad():
-    """Context manager in which ops build no graph (use it for evaluation and updates).
-
-    Inside ``with minigrad.no_grad():`` every result has ``requires_grad=False`` and keeps
-    no reference to its inputs, so nothing is stored for a backward pass.
-    """
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
+from minigrad import dtypes
+from minigrad.dtypes import DEFAULT_DTYPE
+from minigrad.grad_mode import (_mode, enable_grad, is_grad_enabled,  # noqa: F401
+                                no_grad, set_grad_enabled)
+from minigrad.tensor_methods import TensorMethods
 
 
 # --------------------------------------------------------------------------------------
 # Turning user input into arrays
 # --------------------------------------------------------------------------------------
 def _to_array(data, dtype=None) -> np.ndarray:
-    """numpy array for ``data`` with PyTorch's dtype rules.
+    """A new numpy array for ``data`` with PyTorch's dtype rules.
 
     Python floats and lists of floats become float32 (the default dtype); Python ints
-    become int64; numpy arrays keep their dtype (so float64 stays float64) unless ``dtype``
-    is given.
+    become int64; bools stay bool; numpy arrays keep their dtype (so float64 stays
+    float64) unless ``dtype`` is given.
     """
+    if dtype is not None:
+        dtype = dtypes.check_dtype(dtype)
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
+    elif isinstance(data, (list, tuple)):
+        data = _values_of(data)
+    elif isinstance(data, (str, bytes)) or data is None:
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}' — a tensor "
+                        "holds numbers: pass a number, a (nested) list of numbers or an array")
     if dtype is not None:
         return np.array(data, dtype=dtype)
-    if isinstance(data, np.ndarray):
-        return data.copy()
-    if isinstance(data, np.generic):
-        return np.array(data)
+    numpy_input = isinstance(data, (np.ndarray, np.generic))
     array = np.array(data)
-    if array.dtype == np.float64:
-        return array.astype(DEFAULT_DTYPE)
-    if array.dtype.kind == "i":
-        return array.astype(np.int64)
-    if array.dtype == object:
-        raise TypeError(f"cannot make a tensor from {type(data).__name__} {data!r}")
+    if array.dtype.kind in "USOVMm":
+        raise TypeError(f"new(): invalid data type '{array.dtype}' in "
+                        f"{type(data).__name__} — a tensor holds numbers only")
+    if not numpy_input:
+        if array.dtype.kind == "f":
+            array = array.astype(DEFAULT_DTYPE)
+        elif array.dtype.kind in "iu":
+            array = array.astype(np.int64)
+    dtypes.check_dtype(array.dtype)
     return array
 
 
-def _operand(value, like: "Tensor") -> "Tensor":
-    """Wrap a scalar or array that meets a Tensor in an op.
-
-    Python numbers take the tensor's dtype (``x * 2.0`` stays float32), as in PyTorch;
-    numpy arrays keep their own dtype and follow numpy's promotion rules.
-    """
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, numbers.Number) and not isinstance(value, np.generic):
-        dtype = like.dtype if like.dtype.kind == "f" or isinstance(value, numbers.Integral) \
-            else DEFAULT_DTYPE
-        # A new 0-d array that nothing else holds: wrap it as it is (Tensor() would copy).
-        return Tensor._make(np.asarray(value, dtype=dtype), (), None, "")
-    return Tensor(np.asarray(value))
+def _values_of(items):
+    """A (nested) list with every Tensor in it replaced by its array (``[t0, t1]``)."""
+    return [_values_of(x) if isinstance(x, (list, tuple)) else
+            x.array if isinstance(x, Tensor) else x for x in items]
 
 
-class Tensor:
+def _version_box(t: "Tensor") -> list:
+    """The one-element list that counts ``t``'s in-place changes (shared by its views)."""
+    if t._version_box is None:
+        t._version_box = [0]
+    return t._version_box
+
+
+class Tensor(TensorMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Parameters
     ----------
     data : array_like
         The values. Python floats become float32, ints int64; numpy arrays keep their
-        dtype (see :func:`minigrad.tensor`).
+        dtype (see :func:`minigrad.tensor`). Always copied.
     requires_grad : bool
         Whether ``backward()`` should compute ∂loss/∂(this tensor) into ``.grad``.
         Only floating-point tensors can require gradients.
-    dtype : numpy dtype, optional
-        Force a dtype.
+    dtype : dtype, optional
+        Force a dtype (``minigrad.float64``, ``numpy.float64``, …).
 
     Notes
     -----
@@ -124,172 +116,295 @@ class Tensor:
     set it back to ``None``) before each backward pass.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_parents", "_backward", "_op",
-                 "_retains_grad", "__weakref__")
+    __slots__ = ("array", "_grad", "requires_grad", "_parents", "_backward", "_op",
+                 "_saved", "_retains_grad", "_version_box", "__weakref__")
     __array_priority__ = 1000  # ``ndarray + Tensor`` calls Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
-        self.data = _to_array(data, dtype)
-        self.grad = None
+        self.array = _to_array(data, dtype)
+        self._grad = None
         self._parents = ()
         self._backward = None
         self._op = ""
+        self._saved = ()
         self._retains_grad = False
+        self._version_box = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
     # -- graph construction (used by minigrad.ops) ------------------------------------
     @classmethod
-    def _make(cls, data: np.ndarray, parents: tuple, backward, op: str) -> "Tensor":
-        """Wrap an op's output; record parents and backward only if a gradient is needed."""
+    def _make(cls, array: np.ndarray, parents: tuple, backward, op: str,
+              saved: tuple = (), view_of: "Tensor" = None) -> "Tensor":
+        """Wrap an op's output; record parents and backward only if a gradient is needed.
+
+        ``saved`` names the inputs whose values the backward reads (``None`` stands for
+        the output itself): their versions are written down now and checked by
+        ``backward()``. ``view_of`` is the input whose memory the output shares: the two
+        then count in-place changes together, as views do in PyTorch.
+        """
         out = cls.__new__(cls)
-        out.data = data
-        out.grad = None
+        # numpy gives a scalar, not an array, for ops on 0-d arrays: keep arrays throughout.
+        out.array = array if isinstance(array, np.ndarray) else np.asarray(array)
+        out._grad = None
         out._op = op
         out._retains_grad = False
-        if _grad_enabled and any(p.requires_grad for p in parents):
+        out._version_box = None if view_of is None else _version_box(view_of)
+        if _mode.enabled and any(p.requires_grad for p in parents):
             out.requires_grad = True
             out._parents = parents
             out._backward = backward
+            out._saved = tuple((t, _version_box(out if t is None else t),
+                                0 if t is None else t._version) for t in saved)
         else:
             out.requires_grad = False
             out._parents = ()
             out._backward = None
+            out._saved = ()
         return out
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray) -> "Tensor":
+        """A plain tensor around ``array`` (no copy, no graph)."""
+        return cls._make(array, (), None, "")
 
     # -- properties ------------------------------------------------------------------
     @property
-    def array(self) -> np.ndarray:
-        """The numpy array holding the values (the engine's storage)."""
-        return self.data
+    def data(self) -> "Tensor":
+        """This tensor's values as a new Tensor over the same memory, outside the graph.
+
+        Changes made through ``.data`` are invisible to autograd (no version count, no
+        error), as in PyTorch: ``p.data.sub_(lr * p.grad)`` updates ``p`` without being
+        recorded. Prefer ``with no_grad(): p -= lr * p.grad``, which is checked.
+        """
+        return Tensor._wrap(self.array)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self.array = value.array
+
+    @property
+    def grad(self):
+        """∂loss/∂self as a Tensor (no graph), or None before the first ``backward()``."""
+        if self._grad is None and self._backward is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being "
+                "accessed. Its .grad attribute won't be populated during backward(). "
+                "Call .retain_grad() on it first if you want its gradient.",
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError("assigned grad expected to be a Tensor or None but got "
+                                f"grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: "
+                                   f"{value.shape} for a tensor of shape {self.shape}")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: "
+                                   f"{value.dtype} for a tensor of dtype {self.dtype}")
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this tensor's memory has had (``torch._version``)."""
+        return 0 if self._version_box is None else self._version_box[0]
 
     @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
-    def size(self) -> int:
-        return self.data.size
+    def device(self):
+        from minigrad.device import CPU
+        return CPU
 
     @property
     def is_leaf(self) -> bool:
         """True for tensors the user made (not the output of an op that records grad)."""
         return self._backward is None
 
+    @property
+    def grad_fn(self):
+        """The name of the op that made this tensor (None for leaves), e.g. ``MulBackward0``."""
+        if self._backward is None:
+            return None
+        return "".join(word.capitalize() for word in self._op.split("_")) + "Backward0"
+
+    def size(self, dim=None):
+        """The shape (``size()``), or the length of one dimension (``size(dim)``)."""
+        return self.shape if dim is None else self.shape[_dim(dim, self.ndim)]
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return self.array.size
+
+    def dim(self) -> int:
+        """The number of dimensions."""
+        return self.array.ndim
+
+    ndimension = dim
+
     def __len__(self) -> int:
-        return len(self.data)
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.array)
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.array)))
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extras = ""
-        if self.dtype != DEFAULT_DTYPE:
-            extras += f", dtype={self.dtype}"
-        if self._op:
-            extras += f", grad_fn=<{self._op}>"
-        elif self.requires_grad:
-            extras += ", requires_grad=True"
-        return f"tensor({body}{extras})"
+        from minigrad.printing import tensor_repr
+        return tensor_repr(self)
 
     # -- conversions -----------------------------------------------------------------
-    def item(self) -> float:
+    def item(self):
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(
-                f"item() needs a tensor with exactly one element; this one has shape "
-                f"{self.shape} ({self.data.size} elements)")
-        return self.data.item()
+        if self.array.size != 1:
+            raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be "
+                               f"converted to Scalar (shape {self.shape}); item() needs "
+                               "exactly one element")
+        return self.array.item()
 
-    def numpy(self) -> np.ndarray:
+    def __float__(self) -> float:
+        return float(self._only_element("float"))
+
+    def __int__(self) -> int:
+        return int(self._only_element("int"))
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iu" or self.array.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted "
+                            "to an index")
+        return int(self.array.item())
+
+    def __format__(self, spec: str) -> str:
+        if self.ndim == 0:
+            return self.array.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def _only_element(self, kind: str):
+        if self.array.size != 1:
+            raise ValueError(f"only one element tensors can be converted to Python "
+                             f"scalars; {kind}() got a tensor of shape {self.shape}")
+        return self.array.item()
+
+    def numpy(self, force: bool = False) -> np.ndarray:
         """The underlying numpy array (shared, not copied, as ``torch.Tensor.numpy``)."""
-        return self.data
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self.array
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """``np.asarray(t)``: the values as a numpy array (PyTorch's rules: a tensor
+        that requires grad must be detached first)."""
+        array = self.numpy()
+        if dtype is not None:
+            array = array.astype(dtype, copy=False)
+        return array.copy() if copy else array
 
     def tolist(self):
-        return self.data.tolist()
+        return self.array.tolist()
 
     def detach(self) -> "Tensor":
-        """A tensor sharing this one's data but cut off from the graph."""
-        return Tensor._make(self.data, (), None, "")
+        """A tensor sharing this one's memory (and version count), cut off from the graph."""
+        return Tensor._make(self.array, (), None, "", view_of=self)
+
+    def detach_(self) -> "Tensor":
+        """Cut this tensor out of the graph, making it a leaf."""
+        self._parents, self._backward, self._saved = (), None, ()
+        self.requires_grad = False
+        return self
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set ``requires_grad`` in place (only on leaves and float tensors)."""
         if requires_grad and self.dtype.kind != "f":
-            raise TypeError(
-                f"only floating-point tensors can require gradients; this one has dtype "
-                f"{self.dtype} (use minigrad.tensor(..., dtype=np.float32))")
+            raise RuntimeError(
+                f"only Tensors of floating point and complex dtype can require gradients; "
+                f"this one has dtype {self.dtype} (use minigrad.tensor(..., "
+                f"dtype=minigrad.float32))")
         if not requires_grad and not self.is_leaf:
-            raise RuntimeError("requires_grad can only be switched off on a leaf tensor; "
-                               "use .detach() to cut a tensor out of the graph")
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. "
+                               "If you want to use a computed variable in a subgraph that "
+                               "doesn't require differentiation use var_no_grad = "
+                               "var.detach().")
         self.requires_grad = bool(requires_grad)
         return self
 
     def retain_grad(self) -> "Tensor":
         """Keep ``.grad`` on this non-leaf tensor after ``backward()`` (off by default)."""
         if not self.requires_grad:
-            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         self._retains_grad = True
         return self
 
     # -- backward ----------------------------------------------------------------------
-    def backward(self, grad=None, retain_graph: bool = False) -> None:
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
+                 inputs=None) -> None:
         """Compute the gradient of this tensor with respect to every leaf that needs one.
 
         Parameters
         ----------
-        grad : array_like, optional
+        gradient : Tensor or array_like, optional
             ∂L/∂self. May be omitted only when this tensor has one element (a loss), in
             which case it is 1. For any other shape, pass the gradient of the quantity you
-            differentiate (``y.backward(np.ones_like(y.data))`` differentiates ``y.sum()``).
-        retain_graph : bool
+            differentiate (``y.backward(minigrad.ones_like(y))`` differentiates ``y.sum()``).
+        retain_graph : bool, optional
             Keep the graph so ``backward()`` can be called through it again. By default
             the graph is released afterwards, so memory stays flat over many steps.
+        create_graph, inputs
+            PyTorch's higher-order options; minigrad does not differentiate its backward
+            pass, so ``create_graph=True`` and ``inputs`` raise instead of being ignored.
 
         Notes
         -----
         Leaf gradients accumulate into ``.grad``; intermediate tensors keep none unless
         :meth:`retain_grad` was called.
         """
+        if create_graph or inputs is not None:
+            raise NotImplementedError("minigrad does not build a graph of the backward pass "
+                                      "(create_graph=True) nor restrict it to inputs=")
         if not self.requires_grad:
             raise RuntimeError(
-                "backward() called on a tensor that does not require grad: none of the "
-                "tensors it was computed from has requires_grad=True (or it was computed "
-                "inside no_grad())")
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() without an argument needs a one-element tensor (a scalar "
-                    f"loss); this one has shape {self.shape}. Reduce it first (e.g. "
-                    f".sum() or .mean()) or pass the gradient: backward(grad)")
-            grad = np.ones(self.shape, dtype=self.dtype)
-        else:
-            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad,
-                              dtype=self.dtype)
-            if grad.shape != self.shape:
-                raise ValueError(f"backward(grad): grad has shape {grad.shape} but the "
-                                 f"tensor has shape {self.shape}")
+                "element 0 of tensors does not require grad and does not have a grad_fn: "
+                "none of the tensors it was computed from has requires_grad=True (or it "
+                "was computed inside no_grad())")
+        gradient = self._seed_gradient(gradient)
         if self._backward is _RELEASED:
             raise RuntimeError(_RELEASED_MESSAGE)
 
-        grads = {id(self): grad}
-        taken = {id(_memory_owner(grad))}  # arrays a .grad holds now; the caller's grad too
+        grads = {id(self): gradient}
+        taken = {id(_memory_owner(gradient))}  # arrays a .grad holds now; the caller's too
         for node in reversed(topological_order(self)):
             node_grad = grads.pop(id(node), None)
             if node_grad is None:
                 continue
-            if node.is_leaf or node._retains_grad:
+            if node._backward is None or node._retains_grad:
                 node._accumulate(node_grad, taken)
             if node._backward is None:
                 continue
             if node._backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
+            for saved, box, version in node._saved:
+                if box[0] != version:
+                    raise RuntimeError(_modified_message(node, saved, box[0], version))
             parent_grads = node._backward(node_grad)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
@@ -300,8 +415,24 @@ class Tensor:
                 else:
                     grads[key] = parent_grad
             if not retain_graph:
-                node._parents = ()
+                node._parents, node._saved = (), ()
                 node._backward = _RELEASED
+
+    def _seed_gradient(self, gradient) -> np.ndarray:
+        """The gradient backward() starts from: 1 for a scalar loss, else the caller's."""
+        if gradient is None:
+            if self.array.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs; this tensor "
+                    f"has shape {self.shape}. Reduce it first (e.g. .sum() or .mean()) or "
+                    f"pass the gradient: backward(gradient)")
+            return np.ones(self.shape, dtype=self.dtype)
+        array = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient,
+                           dtype=self.dtype)
+        if array.shape != self.shape:
+            raise RuntimeError(f"Mismatch in shape: gradient has a shape of {array.shape} "
+                               f"and the tensor has a shape of {self.shape}")
+        return array
 
     def _accumulate(self, grad: np.ndarray, taken: set) -> None:
         """``self.grad += grad``, in this tensor's dtype.
@@ -313,9 +444,16 @@ class Tensor:
         array is kept as it is — no copy, as PyTorch does too — when its memory is not
         already some other tensor's ``.grad`` (``taken``, by memory owner) and it is
         writeable, row-major and of the right dtype; otherwise it is copied.
+
+        Later passes add in place, unless the caller still holds the old ``.grad``
+        (``g = p.grad``): then, as in PyTorch, ``.grad`` becomes a new tensor and ``g``
+        keeps the old values.
         """
-        if self.grad is not None:
-            self.grad += grad
+        if self._grad is not None:
+            if sys.getrefcount(self._grad) > 2:      # the slot and this call's argument
+                self._grad = Tensor._wrap(self._grad.array + grad)
+            else:
+                self._grad.array += grad
             return
         owner = _memory_owner(grad)
         if (id(owner) in taken or not grad.flags.writeable or not grad.flags.c_contiguous
@@ -323,7 +461,110 @@ class Tensor:
             grad = np.array(grad, dtype=self.dtype, copy=True)
             owner = grad
         taken.add(id(owner))
-        self.grad = grad
+        self._grad = Tensor._wrap(grad)
+
+    # -- in-place changes ----------------------------------------------------------------
+    def _check_inplace(self, *others) -> None:
+        """Refuse in-place changes that would make a gradient wrong, with PyTorch's error."""
+        if self.requires_grad:
+            if self._backward is None and _mode.enabled:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place "
+                    "operation. (Update parameters inside `with minigrad.no_grad():`.)")
+            if self._backward is not None:
+                raise RuntimeError(
+                    "minigrad does not support in-place operations on a tensor computed by "
+                    f"an op that records gradients (this one came from {self._op}): the "
+                    "backward pass may need its old values. Write y = y + x instead of "
+                    "y += x, or change a copy made with .clone()")
+        if _mode.enabled and any(isinstance(o, Tensor) and o.requires_grad for o in others):
+            raise RuntimeError(
+                "minigrad does not record in-place operations: this one would put a "
+                "tensor that requires grad into a tensor that does not. Write "
+                "y = y + x instead of y += x (or do it inside no_grad())")
+
+    def _changed_in_place(self) -> "Tensor":
+        """Count one in-place change of this tensor's memory; returns self."""
+        _version_box(self)[0] += 1
+        return self
+
+    def _inplace(self, ufunc, other, alpha=1) -> "Tensor":
+        """``self ← ufunc(self, alpha·other)`` in place, in self's dtype (PyTorch's cast rule)."""
+        self._check_inplace(other)
+        value = other.array if isinstance(other, Tensor) else other
+        if alpha != 1:
+            value = value * alpha
+        result = dtypes.result_type(self.array, value)
+        if ufunc is np.true_divide and result.kind != "f":
+            result = DEFAULT_DTYPE
+        if dtypes.category(result) > dtypes.category(self.dtype):
+            raise RuntimeError(f"result type {result} can't be cast to the desired output "
+                               f"type {self.dtype}")
+        ufunc(self.array, value, out=self.array, casting="unsafe")
+        return self._changed_in_place()
+
+    def add_(self, other, alpha=1) -> "Tensor":
+        """``self += alpha · other``, in place."""
+        return self._inplace(np.add, other, alpha)
+
+    def sub_(self, other, alpha=1) -> "Tensor":
+        """``self -= alpha · other``, in place."""
+        return self._inplace(np.subtract, other, alpha)
+
+    def mul_(self, other) -> "Tensor":
+        """``self *= other``, in place."""
+        return self._inplace(np.multiply, other)
+
+    def div_(self, other) -> "Tensor":
+        """``self /= other``, in place."""
+        return self._inplace(np.true_divide, other)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    def zero_(self) -> "Tensor":
+        """Set every element to 0, in place."""
+        return self.fill_(0)
+
+    def fill_(self, value) -> "Tensor":
+        """Set every element to ``value``, in place."""
+        self._check_inplace(value)
+        self.array[...] = value.array if isinstance(value, Tensor) else value
+        return self._changed_in_place()
+
+    def copy_(self, src) -> "Tensor":
+        """Copy ``src``'s values (broadcast to this shape) into this tensor, in place."""
+        self._check_inplace(src)
+        np.copyto(self.array, src.array if isinstance(src, Tensor) else np.asarray(src),
+                  casting="unsafe")
+        return self._changed_in_place()
+
+    def clamp_(self, min=None, max=None) -> "Tensor":  # noqa: A002 - PyTorch's names
+        """Clip every element into [min, max], in place."""
+        self._check_inplace(min, max)
+        _check_clamp_bounds(min, max)
+        np.clip(self.array, _value(min), _value(max), out=self.array)
+        return self._changed_in_place()
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> "Tensor":
+        """Fill with samples of N(mean, std²) from minigrad's seeded generator."""
+        from minigrad.random import generator
+        self._check_inplace()
+        self.array[...] = generator().normal(mean, std, self.shape)
+        return self._changed_in_place()
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0) -> "Tensor":
+        """Fill with samples of U(a, b) from minigrad's seeded generator."""
+        from minigrad.random import generator
+        self._check_inplace()
+        self.array[...] = generator().uniform(a, b, self.shape)
+        return self._changed_in_place()
+
+    def __setitem__(self, index, value) -> None:
+        """``t[index] = value``, in place (PyTorch's rules on tensors that require grad)."""
+        self._check_inplace(value)
+        self.array[ops._plain_index(index)] = value.array if isinstance(value, Tensor) \
+            else value
+        self._changed_in_place()
 
     # -- operator overloads: each one calls the op in minigrad.ops -----------------------
     def __add__(self, other):
@@ -365,82 +606,68 @@ class Tensor:
     def __neg__(self):
         return ops.neg(self)
 
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
     def __getitem__(self, index):
         return ops.getitem(self, index)
 
-    # Comparisons give boolean tensors outside the graph (they have no gradient).
+    # Comparisons and logic give tensors outside the graph (they have no gradient).
     def __lt__(self, other):
-        return Tensor(self.data < _data(other))
+        return ops.compare(np.less, self, other)
 
     def __le__(self, other):
-        return Tensor(self.data <= _data(other))
+        return ops.compare(np.less_equal, self, other)
 
     def __gt__(self, other):
-        return Tensor(self.data > _data(other))
+        return ops.compare(np.greater, self, other)
 
     def __ge__(self, other):
-        return Tensor(self.data >= _data(other))
+        return ops.compare(np.greater_equal, self, other)
 
     def __eq__(self, other):
-        return Tensor(self.data == _data(other))
+        return ops.compare(np.equal, self, other)
 
     def __ne__(self, other):
-        return Tensor(self.data != _data(other))
+        return ops.compare(np.not_equal, self, other)
+
+    def __and__(self, other):
+        return ops.compare(np.bitwise_and, self, other)
+
+    def __or__(self, other):
+        return ops.compare(np.bitwise_or, self, other)
+
+    def __invert__(self):
+        return Tensor._wrap(~self.array)
 
     __hash__ = object.__hash__
 
     def __bool__(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"the truth value of a tensor of shape {self.shape} is "
-                               "ambiguous; use .any() / .all() on .data")
-        return bool(self.data)
+        if self.array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is "
+                               f"ambiguous (shape {self.shape}); use .any() or .all()")
+        return bool(self.array)
 
-    # -- methods that mirror torch.Tensor --------------------------------------------
-    def sum(self, axis=None, keepdims=False):
-        return ops.sum(self, axis, keepdims)
 
-    def mean(self, axis=None, keepdims=False):
-        return ops.mean(self, axis, keepdims)
+def _dim(dim, ndim: int) -> int:
+    """``dim`` wrapped into 0 … ndim−1, or PyTorch's IndexError when it is out of range."""
+    low, high = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not isinstance(dim, numbers.Integral) or not low <= dim <= high:
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{low}, {high}], but got {dim})")
+    return dim % max(ndim, 1)
 
-    def max(self, axis=None, keepdims=False):
-        return ops.max(self, axis, keepdims)
 
-    def reshape(self, *shape):
-        return ops.reshape(self, *shape)
+def _value(x):
+    return x.array if isinstance(x, Tensor) else x
 
-    view = reshape
 
-    def transpose(self, dim0, dim1):
-        return ops.transpose(self, dim0, dim1)
-
-    @property
-    def T(self):
-        return ops.permute(self, tuple(reversed(range(self.ndim))))
-
-    def exp(self):
-        return ops.exp(self)
-
-    def log(self):
-        return ops.log(self)
-
-    def relu(self):
-        return ops.relu(self)
-
-    def tanh(self):
-        return ops.tanh(self)
-
-    def sigmoid(self):
-        return ops.sigmoid(self)
-
-    def softmax(self, axis=-1):
-        return ops.softmax(self, axis)
-
-    def log_softmax(self, axis=-1):
-        return ops.log_softmax(self, axis)
-
-    def argmax(self, axis=None):
-        """Index of the largest value (an integer tensor, outside the graph)."""
-        return Tensor(np.argmax(self.data, axis=axis))
+def _check_clamp_bounds(low, high) -> None:
+    if low is None and high is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
 
 
 def _memory_owner(array: np.ndarray) -> np.ndarray:
@@ -448,8 +675,18 @@ def _memory_owner(array: np.ndarray) -> np.ndarray:
     return array if array.base is None else array.base
 
 
-def _data(value):
-    return value.data if isinstance(value, Tensor) else value
+def _modified_message(node: Tensor, saved, version: int, expected: int) -> str:
+    if saved is None:
+        what = f"the output of {node._op} (shape {node.shape}, {node.dtype})"
+    else:
+        position = [i for i, p in enumerate(node._parents) if p is saved]
+        where = f"input {position[0]} of {node._op}" if position else f"a tensor {node._op} used"
+        what = f"{where} (shape {saved.shape}, {saved.dtype})"
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} is at version {version}; expected version "
+            f"{expected} instead. Hint: it was changed in place (+=, add_, zero_, an "
+            "optimizer's step, …) after the op used it; recompute the forward pass after "
+            "the change, or change a copy (.clone())")
 
 
 def _released_backward(grad):  # pragma: no cover - replaced by the check in backward()
@@ -458,9 +695,10 @@ def _released_backward(grad):  # pragma: no cover - replaced by the check in bac
 
 _RELEASED = _released_backward
 _RELEASED_MESSAGE = (
-    "backward() reached a part of the graph that an earlier backward() already released. "
-    "Gradients accumulate, so calling backward() twice on the same graph would count them "
-    "twice; recompute the forward pass, or pass retain_graph=True to the first backward()")
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Gradients accumulate, so calling backward() "
+    "twice on the same graph would count them twice; recompute the forward pass, or pass "
+    "retain_graph=True to the first backward()")
 
 
 def topological_order(root: Tensor) -> list:
@@ -487,5 +725,8 @@ def topological_order(root: Tensor) -> list:
     return order
 
 
-# ops imports Tensor from this module, so import it last.
+# ops imports Tensor from this module, so import it last, and hand it to the methods.
 from minigrad import ops  # noqa: E402
+from minigrad import tensor_methods  # noqa: E402
+
+tensor_methods.ops = ops

@@ -57,7 +57,7 @@ def trace(f: Callable, make_optimizer: Callable, start=BOWL_START, steps: int = 
     theta = Tensor(np.array(start, dtype=np.float64), requires_grad=True)
     optimizer = make_optimizer([theta])
     scheduler = make_scheduler(optimizer) if make_scheduler else None
-    path = [theta.data.copy()]
+    path = [theta.detach().numpy().copy()]
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is a result here
         for _ in range(steps):
             optimizer.zero_grad()
@@ -65,5 +65,5 @@ def trace(f: Callable, make_optimizer: Callable, start=BOWL_START, steps: int = 
             optimizer.step()
             if scheduler is not None:
                 scheduler.step()
-            path.append(theta.data.copy())
+            path.append(theta.detach().numpy().copy())
     return np.array(path)

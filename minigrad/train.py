@@ -77,8 +77,8 @@ def accuracy(output, target) -> float:
 
     ``output`` holds scores (N, C) (a Tensor or array), ``target`` the classes (N,).
     """
-    scores = output.data if isinstance(output, Tensor) else np.asarray(output)
-    labels = target.data if isinstance(target, Tensor) else np.asarray(target)
+    scores = output.array if isinstance(output, Tensor) else np.asarray(output)
+    labels = target.array if isinstance(target, Tensor) else np.asarray(target)
     return float(np.mean(np.argmax(scores, axis=1) == labels))
 
 
@@ -249,7 +249,7 @@ def _stop(history: History, reason: str) -> History:
 def _check_pair(name: str, data) -> tuple:
     if not (isinstance(data, (tuple, list)) and len(data) == 2):
         raise TypeError(f"{name} must be a pair (X, y) of arrays; got {type(data).__name__}")
-    X, y = (np.asarray(a.data if isinstance(a, Tensor) else a) for a in data)
+    X, y = (np.asarray(a.array if isinstance(a, Tensor) else a) for a in data)
     if len(X) != len(y):
         raise ValueError(f"{name}: X has {len(X)} samples but y has {len(y)}")
     return X, y
@@ -277,7 +277,7 @@ def _steps(batches, epochs: int):
 
 
 def _loss_value(loss) -> float:
-    if not isinstance(loss, Tensor) or loss.data.size != 1:
+    if not isinstance(loss, Tensor) or loss.numel() != 1:
         shape = loss.shape if isinstance(loss, Tensor) else type(loss).__name__
         raise TypeError(f"loss_fn must return a one-element Tensor; got {shape} "
                         "(use reduction='mean' or 'sum')")

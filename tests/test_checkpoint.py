@@ -141,7 +141,7 @@ def test_a_crash_mid_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch, c
     model = nn.Linear(3, 2)
     path = tmp_path / "ckpt.npz"
     checkpoint.save(path, model, step=1)
-    saved = model.state_dict()
+    saved = {k: v.clone() for k, v in model.state_dict().items()}
 
     def write_half_then_crash(file, **arrays):
         file.write(b"PK\x03\x04 half of a zip archive")
@@ -219,7 +219,7 @@ def test_a_failed_load_changes_nothing(tmp_path):
     checkpoint.save(path, model, optimizer)
 
     other = nn.MLP([4, 8, 2])
-    before = other.state_dict()
+    before = {k: v.clone() for k, v in other.state_dict().items()}
     too_few = Adam(other.parameters()[:2])          # the optimizer does not fit
     with pytest.raises(CheckpointError, match="group 0 has 2"):
         checkpoint.load(path, other, too_few)

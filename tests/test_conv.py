@@ -217,7 +217,7 @@ def test_a_lenet_step_from_the_same_weights_gives_pytorchs_numbers():
     minigrad.manual_seed(1)
     ours = lenet(nn)
     theirs = lenet(torch.nn)
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     X = RNG.uniform(size=(16, 1, 28, 28)).astype(np.float32)
     y = RNG.integers(0, 10, size=16)
     opt = minigrad.optim.SGD(ours.parameters(), lr=0.1)

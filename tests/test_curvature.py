@@ -43,7 +43,7 @@ def _flat(arrays):
 
 
 def _split(vector, params):
-    pieces = np.split(vector, np.cumsum([p.size for p in params])[:-1])
+    pieces = np.split(vector, np.cumsum([p.numel() for p in params])[:-1])
     return [piece.reshape(p.shape) for piece, p in zip(pieces, params)]
 
 
@@ -64,11 +64,11 @@ def test_hessian_of_quadratic_is_A():
 def test_hvp_restores_params_and_grads_exactly():
     loss_fn, params = _quadratic(A, B)
     loss_fn().backward()
-    before = [(p.data, p.data.copy(), p.grad, p.grad.copy()) for p in params]
+    before = [(p.array, p.array.copy(), p.grad, p.grad.clone()) for p in params]
     hvp(loss_fn, params, [np.ones(3), np.ones((2, 2))])
     for p, (data, values, grad, grad_values) in zip(params, before):
-        assert p.data is data and p.grad is grad          # the same arrays ...
-        assert p.data.dtype == np.float32                 # ... float32 as before ...
+        assert p.array is data and p.grad is grad         # the same arrays ...
+        assert p.dtype == np.float32                      # ... float32 as before ...
         np.testing.assert_array_equal(p.data, values)     # ... with the same values
         np.testing.assert_array_equal(p.grad, grad_values)
 
@@ -117,7 +117,7 @@ def test_hvp_of_small_mlp_matches_finite_difference_hessian():
         out = (X @ W1.T + b1).tanh() @ W2.T + b2
         return ((out - Y) ** 2).mean()
 
-    theta = _flat([p.data.astype(np.float64) for p in params])
+    theta = _flat([p.array.astype(np.float64) for p in params])
     np.testing.assert_allclose(loss_fn().item(), _mlp_loss_numpy(theta), rtol=1e-6)
     H = _finite_difference_hessian(_mlp_loss_numpy, theta)
     scale = np.abs(H).max()
@@ -191,14 +191,14 @@ def test_top_eigenvalue_of_an_nn_model_leaves_its_float32_parameters_alone():
     minigrad.manual_seed(0)
     model = nn.Linear(3, 1)
     params = model.parameters()
-    before = [(p.data, p.data.copy()) for p in params]
+    before = [(p.array, p.array.copy()) for p in params]
 
     lam = top_eigenvalue(lambda: nn.MSELoss()(model(minigrad.tensor(X)), y), params,
                          iters=300, tol=1e-9)
     A = np.column_stack([X, np.ones(50)]).astype(np.float64)
     assert lam == pytest.approx(np.linalg.eigvalsh(2 * A.T @ A / 50)[-1], rel=1e-6)
     for p, (data, values) in zip(params, before):
-        assert p.data is data and p.dtype == np.float32 and p.grad is None
+        assert p.array is data and p.dtype == np.float32 and p.grad is None
         np.testing.assert_array_equal(p.data, values)
 
 

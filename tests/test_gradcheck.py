@@ -13,21 +13,21 @@ def _off_by(fraction):
     def fn(x):
         out = x * x
         def wrong(g):
-            return (g * 2 * x.data * (1 + fraction),)
-        return Tensor._make(out.data, (x,), wrong, "wrong_square")
+            return (g * 2 * x.array * (1 + fraction),)
+        return Tensor._make(out.array, (x,), wrong, "wrong_square")
     return fn
 
 
 def test_numerical_grad_of_a_known_function():
     x = minigrad.tensor(np.array([1.0, -2.0, 3.0]))
     (grad,) = numerical_grad(lambda t: (t ** 3).sum(), [x])
-    np.testing.assert_allclose(grad, 3 * x.data ** 2, rtol=1e-8)
+    np.testing.assert_allclose(grad, 3 * x.array ** 2, rtol=1e-8)
 
 
 def test_numerical_grad_leaves_inputs_untouched():
     x = minigrad.tensor(np.array([1.0, 2.0]))
     numerical_grad(lambda t: (t * t).sum(), [x])
-    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+    np.testing.assert_array_equal(x.array, [1.0, 2.0])
 
 
 def test_catches_a_gradient_off_by_five_hundredths_of_a_percent():

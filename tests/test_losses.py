@@ -84,7 +84,7 @@ def test_losses_match_pytorch(reduction):
         loss_ours = ours(reduction=reduction)(x_ours, target)
         loss_theirs = theirs(reduction=reduction)(x_theirs, torch.from_numpy(target))
         np.testing.assert_allclose(loss_ours.data, loss_theirs.detach().numpy(), rtol=1e-12)
-        weights = np.linspace(0.5, 1.5, loss_ours.size).reshape(loss_ours.shape)
+        weights = np.linspace(0.5, 1.5, loss_ours.numel()).reshape(loss_ours.shape)
         loss_ours.backward(weights)
         loss_theirs.backward(torch.from_numpy(weights))
         np.testing.assert_allclose(x_ours.grad, x_theirs.grad.numpy(), rtol=1e-10,

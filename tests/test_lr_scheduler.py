@@ -4,6 +4,8 @@ errors and state-dict round trips."""
 import math
 
 import numpy as np
+
+import minigrad
 import pytest
 
 from minigrad.optim import SGD, Adagrad, Adam
@@ -13,10 +15,9 @@ from minigrad.optim.lr_scheduler import (CosineAnnealingLR, CyclicLR, Exponentia
                                          SequentialLR, StepLR, lr_schedule)
 
 
-class Param:
-    def __init__(self, data):
-        self.data = np.array(data, dtype=np.float64)
-        self.grad = None
+def Param(data):
+    """A float64 parameter (a leaf tensor that requires grad)."""
+    return minigrad.tensor(np.array(data, dtype=np.float64), requires_grad=True)
 
 
 def make_optimizer(lrs=(0.1, 0.05), cls=SGD, **kwargs):

@@ -9,6 +9,8 @@ after every step. Skipped when PyTorch is not installed.
 import math
 
 import numpy as np
+
+import minigrad
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -22,10 +24,9 @@ STEPS = 120
 pytestmark = pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step")
 
 
-class Param:
-    def __init__(self, data):
-        self.data = np.array(data, dtype=np.float64)
-        self.grad = None
+def Param(data):
+    """A float64 parameter (a leaf tensor that requires grad)."""
+    return minigrad.tensor(np.array(data, dtype=np.float64), requires_grad=True)
 
 
 def make_optimizers(opt_name="SGD"):

@@ -28,7 +28,7 @@ def quadratic_trial(lr, steps=400):
     For lr > 0.5 the steepest direction grows by |1 − 4 lr| > 1 per step until it
     overflows to inf.
     """
-    theta = minigrad.randn(3).data.astype(np.float64)
+    theta = minigrad.randn(3).numpy().astype(np.float64)
     for _ in range(steps):
         theta = theta - lr * CURVATURES * theta
     return float(0.5 * np.sum(CURVATURES * theta ** 2))
@@ -81,7 +81,7 @@ def test_results_come_back_sorted_by_lr_with_their_seeds():
 def test_in_process_search_leaves_the_callers_generators_alone():
     minigrad.manual_seed(123)
     np.random.seed(123)
-    expected = (minigrad.randn(2).data.copy(), np.random.rand())
+    expected = (minigrad.randn(2).numpy().copy(), np.random.rand())
     minigrad.manual_seed(123)
     np.random.seed(123)
     grid_search(start_trial, [0.1, 0.2], n_jobs=1)
@@ -234,16 +234,16 @@ def test_range_test_restores_model_optimizer_gradients_and_loader():
         optimizer.zero_grad()
         loss_fn(model(minigrad.tensor(X)), y).backward()
         optimizer.step()
-    params = model.state_dict()
-    grads = [p.grad.copy() for p in model.parameters()]
+    params = {k: v.clone() for k, v in model.state_dict().items()}
+    grads = [p.grad.clone() for p in model.parameters()]
     state = optimizer.state_dict()
-    data_arrays = [p.data for p in model.parameters()]
+    data_arrays = [p.array for p in model.parameters()]
 
     lr_range_test(model, loss_fn, optimizer, loader, num_iter=30, end_lr=1e3)
 
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(value, params[name])
-    assert [p.data for p in model.parameters()] == data_arrays  # same arrays, in place
+    assert all(p.array is a for p, a in zip(model.parameters(), data_arrays))  # in place
     for p, grad in zip(model.parameters(), grads):
         np.testing.assert_array_equal(p.grad, grad)
     assert optimizer.param_groups[0]["lr"] == 0.05

@@ -21,7 +21,7 @@ def _id(item):
 def test_forward_matches_numpy(case, shapes):
     arrays = case.make_inputs(shapes, np.random.default_rng(1))
     out = case.fn(*[minigrad.tensor(a) for a in arrays])
-    np.testing.assert_allclose(out.data, case.reference(*arrays), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.array, case.reference(*arrays), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("case,shapes", CASES, ids=[_id(c) for c in CASES])
@@ -58,7 +58,7 @@ def test_binary_ops_on_random_broadcast_shapes(name, shapes, seed):
     case = BINARY[name]
     arrays = case.make_inputs(shapes.input_shapes, np.random.default_rng(seed))
     inputs = [minigrad.tensor(a, requires_grad=True) for a in arrays]
-    np.testing.assert_allclose(case.fn(*inputs).data, case.reference(*arrays), rtol=1e-12)
+    np.testing.assert_allclose(case.fn(*inputs).array, case.reference(*arrays), rtol=1e-12)
     assert minigrad.gradcheck(case.fn, inputs)
 
 
@@ -72,7 +72,7 @@ UNARY = {c.name: c for c in OP_CASES
                     elements=st.floats(-5, 5)))
 def test_unary_ops_on_random_values(name, x):
     case = UNARY[name]
-    np.testing.assert_allclose(case.fn(minigrad.tensor(x)).data, case.reference(x),
+    np.testing.assert_allclose(case.fn(minigrad.tensor(x)).array, case.reference(x),
                                rtol=1e-10, atol=1e-12)
     assert minigrad.gradcheck(case.fn, [minigrad.tensor(x, requires_grad=True)])
 
@@ -80,15 +80,15 @@ def test_unary_ops_on_random_values(name, x):
 def test_log_softmax_is_stable_for_huge_logits():
     x = minigrad.tensor([[1000.0, 0.0, -1000.0]], requires_grad=True)
     out = minigrad.log_softmax(x, axis=1)
-    assert np.all(np.isfinite(out.data))
-    np.testing.assert_allclose(out.data, [[0.0, -1000.0, -2000.0]])
+    assert np.all(np.isfinite(out.array))
+    np.testing.assert_allclose(out.array, [[0.0, -1000.0, -2000.0]])
     out.sum().backward()
     np.testing.assert_allclose(x.grad, [[1 - 3, 1, 1]], atol=1e-6)
 
 
 def test_sigmoid_does_not_overflow():
     x = minigrad.tensor([-1000.0, 0.0, 1000.0])
-    np.testing.assert_allclose(minigrad.sigmoid(x).data, [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(minigrad.sigmoid(x).array, [0.0, 0.5, 1.0])
 
 
 def test_draw_domains():

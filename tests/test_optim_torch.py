@@ -7,6 +7,8 @@ Skipped when PyTorch is not installed.
 """
 
 import numpy as np
+
+import minigrad
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -28,11 +30,9 @@ def gradients(W, b, v):
     return 2 * X.T @ R / m + 0.3 * np.cos(3 * W), 2 * R.sum(axis=0) / m, v ** 3 - 2 * v
 
 
-class Param:
-    def __init__(self, data):
-        self.data = np.array(data, dtype=np.float64)
-        self.grad = None
-        self.requires_grad = True
+def Param(data):
+    """A float64 parameter (a leaf tensor that requires grad)."""
+    return minigrad.tensor(np.array(data, dtype=np.float64), requires_grad=True)
 
 
 def groups(params, group1, group2):

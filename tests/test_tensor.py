@@ -52,7 +52,7 @@ def test_graph_is_released_and_second_backward_says_why():
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
     loss = (x * x).sum()
     loss.backward()
-    with pytest.raises(RuntimeError, match="already released"):
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         loss.backward()
 
 
@@ -157,13 +157,13 @@ def test_tensor_copies_its_input():
 
 
 def test_matmul_mismatch_names_both_shapes():
-    with pytest.raises(ValueError, match=r"\(3, 4\) @ \(5, 2\).*\(4\).*\(5\)"):
+    with pytest.raises(RuntimeError, match=r"\(3, 4\) @ \(5, 2\).*\(4\).*\(5\)"):
         minigrad.tensor(np.ones((3, 4))) @ minigrad.tensor(np.ones((5, 2)))
 
 
 def test_backward_on_non_scalar_needs_a_gradient():
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"one-element tensor.*shape \(2,\)"):
+    with pytest.raises(RuntimeError, match=r"implicitly created only for scalar outputs.*shape \(2,\)"):
         (x * 2).backward()
     y = x * 2
     y.backward(np.array([1.0, 10.0]))
@@ -172,7 +172,7 @@ def test_backward_on_non_scalar_needs_a_gradient():
 
 def test_backward_grad_of_wrong_shape():
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(ValueError, match=r"grad has shape \(3,\).*shape \(2,\)"):
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: gradient has a shape of \(3,\).*shape of \(2,\)"):
         (x * 2).backward(np.ones(3))
 
 
@@ -182,14 +182,14 @@ def test_backward_without_requires_grad_says_so():
 
 
 def test_integer_tensors_cannot_require_grad():
-    with pytest.raises(TypeError, match="floating-point"):
+    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
         minigrad.tensor([1, 2], requires_grad=True)
 
 
 def test_item_and_reshape_errors_are_clear():
-    with pytest.raises(ValueError, match="exactly one element"):
+    with pytest.raises(RuntimeError, match="a Tensor with 2 elements cannot be converted"):
         minigrad.tensor([1.0, 2.0]).item()
-    with pytest.raises(ValueError, match=r"shape \(2, 3\).*into shape \(4,\)"):
+    with pytest.raises(RuntimeError, match=r"shape '\[4\]' is invalid for input of size 6"):
         minigrad.zeros(2, 3).reshape(4)
 
 
@@ -211,7 +211,7 @@ def test_manual_seed_reproduces_randn():
 def test_repr_shows_grad_fn():
     x = minigrad.tensor([1.0], requires_grad=True)
     assert "requires_grad=True" in repr(x)
-    assert "grad_fn=<mul>" in repr(x * 2)
+    assert "grad_fn=<MulBackward0>" in repr(x * 2)
 
 
 def test_comparisons_and_argmax_are_outside_the_graph():
@@ -259,4 +259,4 @@ def test_second_backward_accumulates_without_touching_the_other_leaf():
 def test_weight_gradient_of_x_at_W_T_is_row_major():
     W = minigrad.randn(5, 3, requires_grad=True)
     (minigrad.randn(4, 3) @ W.T).sum().backward()
-    assert W.grad.flags.c_contiguous and W.grad.shape == (5, 3)
+    assert W.grad.array.flags.c_contiguous and W.grad.shape == (5, 3)

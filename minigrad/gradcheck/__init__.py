@@ -39,7 +39,7 @@ def _float64_copies(inputs: Sequence) -> list:
     copies = []
     for x in inputs:
         if isinstance(x, Tensor) and x.dtype.kind == "f":
-            copies.append(Tensor(x.data, dtype=np.float64, requires_grad=x.requires_grad))
+            copies.append(Tensor(x.array, dtype=np.float64, requires_grad=x.requires_grad))
         elif isinstance(x, np.ndarray) and x.dtype.kind == "f":
             copies.append(Tensor(x, dtype=np.float64))
         else:
@@ -50,8 +50,17 @@ def _float64_copies(inputs: Sequence) -> list:
 def _weighted_output(fn: Callable, inputs: list, weights) -> float:
     """⟨weights, fn(inputs)⟩ without building a graph: the scalar being differentiated."""
     with no_grad():
-        out = fn(*inputs)
-    return float(np.sum(np.asarray(out.data, dtype=np.float64) * weights))
+        out = _checked_output(fn(*inputs))
+    return float(np.sum(np.asarray(out.array, dtype=np.float64) * weights))
+
+
+def _checked_output(out) -> Tensor:
+    """``fn``'s result, or a TypeError saying what gradcheck needs instead."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"gradcheck: fn must return a minigrad Tensor (built from its "
+                        f"inputs by minigrad ops), but it returned a {type(out).__name__}; "
+                        "a number computed outside minigrad has no gradient to check")
+    return out
 
 
 def _output_weights(out: Tensor, grad_output, rng) -> np.ndarray:
@@ -62,7 +71,7 @@ def _output_weights(out: Tensor, grad_output, rng) -> np.ndarray:
             raise ValueError(f"grad_output has shape {weights.shape}, but fn returns a "
                              f"tensor of shape {out.shape}")
         return weights
-    if out.data.size == 1:
+    if out.numel() == 1:
         return np.ones(out.shape)
     if rng is None:
         raise ValueError(f"fn returns a tensor of shape {out.shape}, not a scalar; pass "
@@ -93,24 +102,24 @@ def numerical_grad(fn: Callable, inputs: Sequence, eps: float = 1e-6,
     """
     inputs = _float64_copies(inputs)
     with no_grad():
-        out = fn(*inputs)
+        out = _checked_output(fn(*inputs))
     weights = _output_weights(out, grad_output, rng=None)
     grads = []
     for x in inputs:
         if not isinstance(x, Tensor) or x.dtype.kind != "f":
             grads.append(None)
             continue
-        flat = x.data.reshape(-1)  # a view: writing flat[i] perturbs x
-        grad = np.zeros(flat.size)
-        for i in range(flat.size):
-            original = flat[i]
-            flat[i] = original + eps
+        values = x.array             # perturbed in place, one element at a time
+        grad = np.zeros(x.shape)
+        for i in np.ndindex(x.shape):   # by index: right for any memory layout
+            original = values[i]
+            values[i] = original + eps
             f_plus = _weighted_output(fn, inputs, weights)
-            flat[i] = original - eps
+            values[i] = original - eps
             f_minus = _weighted_output(fn, inputs, weights)
-            flat[i] = original
+            values[i] = original
             grad[i] = (f_plus - f_minus) / (2 * eps)
-        grads.append(grad.reshape(x.shape))
+        grads.append(grad)
     return grads
 
 
@@ -119,13 +128,13 @@ def analytical_grad(fn: Callable, inputs: list, weights) -> list:
     for x in inputs:
         if isinstance(x, Tensor):
             x.grad = None
-    out = fn(*inputs)
+    out = _checked_output(fn(*inputs))
     if not out.requires_grad:
         raise GradcheckError("fn's output does not require grad: no input with "
                              "requires_grad=True reaches it")
     out.backward(weights)
     return [None if not (isinstance(x, Tensor) and x.requires_grad)
-            else (x.grad if x.grad is not None else np.zeros(x.shape)) for x in inputs]
+            else (x.grad.array if x.grad is not None else np.zeros(x.shape)) for x in inputs]
 
 
 def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1e-5,
@@ -173,7 +182,7 @@ def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1
     for position, (x, grad) in enumerate(zip(inputs, analytical)):
         if grad is None:
             continue
-        use_fast = fast if fast is not None else x.size > FAST_MODE_SIZE
+        use_fast = fast if fast is not None else x.numel() > FAST_MODE_SIZE
         if use_fast:
             _check_direction(fn, inputs, weights, position, grad, eps, atol, rtol, rng)
         else:
@@ -188,22 +197,30 @@ def _numerical_for(fn, inputs, weights, position, eps) -> np.ndarray:
         args = list(inputs)
         args[position] = x
         return fn(*args)
-    x = Tensor(inputs[position].data)
+    x = Tensor(inputs[position].array)
     return numerical_grad(fn_of_one, [x], eps, grad_output=weights)[0]
 
 
 def _check_elements(position, shape, numerical, analytical, atol, rtol) -> None:
     error = np.abs(numerical - analytical)
     allowed = atol + rtol * np.abs(numerical)
-    if np.all(error <= allowed):
+    bad = ~(error <= allowed)                  # nan anywhere counts as a mismatch
+    if not bad.any():
         return
-    worst = np.unravel_index(np.argmax(error - allowed), shape)
+    for name, values in (("numerical", numerical), ("analytical", analytical)):
+        if not np.isfinite(values).all():
+            where = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+            raise GradcheckError(
+                f"the {name} gradient of input {position} is not finite at index {where} "
+                f"({values[where]}); gradcheck needs fn to be finite and differentiable "
+                f"around the inputs (is an input at a pole, a kink, or out of fn's domain?)")
+    worst = np.unravel_index(np.argmax(np.where(bad, error - allowed, -np.inf)), shape)
     raise GradcheckError(
         f"gradient mismatch for input {position} (shape {tuple(shape)}) at index "
         f"{tuple(int(i) for i in worst)}: numerical {numerical[worst]:.10g} vs "
         f"analytical {analytical[worst]:.10g} (|difference| "
         f"{error[worst]:.3g} > atol + rtol·|numerical| = {allowed[worst]:.3g}); "
-        f"{int(np.sum(error > allowed))} of {error.size} elements differ")
+        f"{int(np.sum(bad))} of {error.size} elements differ")
 
 
 def _check_direction(fn, inputs, weights, position, grad, eps, atol, rtol, rng) -> None:
@@ -213,7 +230,7 @@ def _check_direction(fn, inputs, weights, position, grad, eps, atol, rtol, rng) 
 
     def value_at(step):
         args = list(inputs)
-        args[position] = Tensor(x.data + step * direction)
+        args[position] = Tensor(x.array + step * direction)
         return _weighted_output(fn, args, weights)
 
     numerical = (value_at(eps) - value_at(-eps)) / (2 * eps)

@@ -37,9 +37,10 @@ class Softmax(Module):
     ``Softmax`` and is trained with it applies softmax twice (article 002's Keras bug).
     """
 
-    def __init__(self, dim: int = -1):
+    def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
 
     def forward(self, x):
-        return ops.softmax(x, axis=self.dim)
+        # dim=None: PyTorch's legacy guess (with its warning), as nn.Softmax() does there.
+        return ops.softmax(x, self.dim, _legacy_default=True)

@@ -9,7 +9,7 @@ gradient comes from their backward rules and needs no code of its own.
 import numpy as np
 
 from minigrad import ops
-from minigrad.ops import as_tensor, log_softmax, relu, sigmoid, softmax, tanh
+from minigrad.ops import as_tensor, relu, sigmoid, tanh
 from minigrad.ops_conv import conv2d, max_pool2d
 from minigrad.tensor import Tensor
 
@@ -42,6 +42,17 @@ def linear(input, weight, bias=None) -> Tensor:
                            f"to the output of shape {out.shape}; a bias has shape "
                            f"(out_features,) = ({out.shape[-1]},)")
     return out + bias
+
+
+def softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
+    """:func:`minigrad.ops.softmax`; as in PyTorch, an omitted ``dim`` is guessed with a
+    warning (0 for 0-, 1- and 3-D inputs, else 1)."""
+    return ops.softmax(input, dim, axis=axis, _legacy_default=True)
+
+
+def log_softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
+    """:func:`minigrad.ops.log_softmax`, with PyTorch's guess for an omitted ``dim``."""
+    return ops.log_softmax(input, dim, axis=axis, _legacy_default=True)
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:

@@ -14,7 +14,7 @@ as they pass through the layers. With ``fan_in`` inputs per unit, a unit's outpu
 A uniform distribution :math:`U(-b, b)` has variance :math:`b^2/3`, so the uniform
 versions use :math:`b = \sqrt{3} \cdot std`.
 
-Every function fills the tensor in place from minigrad's seeded generator
+Every function fills ``tensor`` in place from minigrad's seeded generator
 (:func:`minigrad.manual_seed`), keeps its dtype, and returns the tensor — the names and
 arguments are ``torch.nn.init``'s.
 """
@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from minigrad.random import generator
+from minigrad.tensor import no_grad
 
 _LINEAR_GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "conv1d": 1.0,
                  "conv2d": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 3.0 / 4}
@@ -65,9 +66,12 @@ def _fan(tensor, mode: str) -> int:
 
 
 def _fill(tensor, values):
-    """Write ``values`` into the tensor's array in place (keeping its dtype), outside the
-    graph, as PyTorch's init functions do under ``no_grad``; return the tensor."""
-    tensor.array[...] = values
+    """Write ``values`` into ``tensor`` in place (keeping its dtype); return tensor.
+
+    Done under ``no_grad``, as PyTorch's ``nn.init`` does: initialising a parameter is not
+    part of any computation to differentiate."""
+    with no_grad():
+        tensor.copy_(values)
     return tensor
 
 

@@ -27,7 +27,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, no_grad
 
 
 class Parameter(Tensor):
@@ -183,7 +183,7 @@ class Module:
             if set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad = p.grad * 0
+                p.grad.zero_()
 
     def train(self, mode: bool = True) -> "Module":
         """Put this module and every sub-module in training mode (or evaluation mode)."""
@@ -239,12 +239,14 @@ class Module:
 
     # -- saving and restoring ------------------------------------------------------------
     def state_dict(self) -> OrderedDict:
-        """Every parameter's values, by name: an ordered dict name → numpy array (copies).
+        """Every parameter by name: an ordered dict name → Tensor, detached but sharing
+        the parameter's memory, as in PyTorch (so training on changes them: to keep a
+        snapshot, copy it — ``{k: v.clone() for k, v in model.state_dict().items()}``).
 
         For the same architecture the names are PyTorch's (``0.weight``, ``fc1.bias``…),
         so ``{k: v.numpy() for k, v in torch_model.state_dict().items()}`` loads here.
         """
-        return OrderedDict((name, p.array.copy()) for name, p in self.named_parameters())
+        return OrderedDict((name, p.detach()) for name, p in self.named_parameters())
 
     def load_state_dict(self, state_dict, strict: bool = True) -> LoadResult:
         """Copy values from ``state_dict`` (name → array or Tensor) into the parameters.
@@ -296,8 +298,9 @@ class Module:
             raise ValueError(f"state dict does not match {type(self).__name__}: shape "
                              f"mismatch for " + "; ".join(wrong_shapes))
 
-        for name, value in values.items():
-            np.copyto(params[name].array, value, casting="unsafe")
+        with no_grad():
+            for name, value in values.items():
+                params[name].copy_(value)
         return LoadResult(missing, unexpected)
 
     # -- printing --------------------------------------------------------------------------
@@ -328,8 +331,9 @@ def _parse_to(args: tuple, kwargs: dict) -> tuple:
     for arg in args:
         if isinstance(arg, Tensor):
             dtype = arg.dtype
-        elif isinstance(arg, str) or hasattr(arg, "type") and not isinstance(arg, type):
-            device = arg
+        elif isinstance(arg, str) or hasattr(arg, "type") and not isinstance(arg, type) \
+                or isinstance(arg, int) and not isinstance(arg, bool):
+            device = arg if not isinstance(arg, int) else f"cuda:{arg}"
         else:
             dtype = arg
     return device, dtype
@@ -339,11 +343,6 @@ def _cast_parameter(p: Parameter, dtype) -> None:
     """Give parameter ``p`` (and its gradient) the dtype ``dtype``, in place."""
     from minigrad.tensor import no_grad
     with no_grad():
-        if isinstance(p.data, np.ndarray):          # the engine before ``.data`` Tensors
-            p.data = p.data.astype(dtype)
-            if p.grad is not None:
-                p.grad = p.grad.astype(dtype)
-        else:
-            p.data = p.data.to(dtype)
-            if p.grad is not None:
-                p.grad = p.grad.to(dtype)
+        p.data = p.data.to(dtype)
+        if p.grad is not None:
+            p.grad = p.grad.to(dtype)

@@ -1,6 +1,6 @@
 """Optimizers and learning-rate schedulers, written from the formulas.
 
-Each optimizer reads a parameter's ``.grad`` and updates its ``.data`` in place::
+Each optimizer reads a parameter's ``.grad`` and updates the parameter in place::
 
     opt = minigrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     sched = minigrad.optim.lr_scheduler.StepLR(opt, step_size=30)

@@ -76,7 +76,7 @@ class Adagrad(Optimizer):
 
     def _init_state(self, p, group):
         return {"step": 0,
-                "sum": np.full_like(p.data, group["initial_accumulator_value"])}
+                "sum": np.full_like(p.array, group["initial_accumulator_value"])}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (the loop body above)."""

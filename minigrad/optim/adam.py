@@ -103,10 +103,10 @@ class Adam(Optimizer):
         check_hyperparameter("weight_decay value", group["weight_decay"])
 
     def _init_state(self, p, group):
-        state = {"step": 0, "exp_avg": np.zeros_like(p.data),
-                 "exp_avg_sq": np.zeros_like(p.data)}
+        state = {"step": 0, "exp_avg": np.zeros_like(p.array),
+                 "exp_avg_sq": np.zeros_like(p.array)}
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(p.data)
+            state["max_exp_avg_sq"] = np.zeros_like(p.array)
         return state
 
     def step(self, closure=None):

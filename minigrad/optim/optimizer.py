@@ -23,6 +23,8 @@ import numbers
 
 import numpy as np
 
+from minigrad.tensor import Tensor
+
 
 class Optimizer:
     """Base class of all optimizers.
@@ -30,9 +32,8 @@ class Optimizer:
     Parameters
     ----------
     params : iterable
-        The parameters to optimize: an iterable of parameters (objects with a numpy
-        ``.data`` array and a ``.grad`` that is a numpy array or None, such as
-        :class:`minigrad.Tensor`), or an iterable of dicts, each a parameter group
+        The parameters to optimize: an iterable of parameters (:class:`minigrad.Tensor`
+        objects, usually ``model.parameters()``), or an iterable of dicts, each a parameter group
         ``{"params": [...], "lr": ..., ...}`` whose missing entries are taken from
         ``defaults``.
     defaults : dict
@@ -97,11 +98,10 @@ class Optimizer:
 
         for i, p in enumerate(group["params"]):
             if not _is_parameter(p):
-                raise TypeError("optimizer can only optimize parameters with a numpy .data "
-                                f"array (e.g. minigrad.Tensor), but parameter {i} of the new "
-                                f"group is a {type(p).__name__}")
-            if p.data.dtype.kind != "f":
-                raise TypeError(f"parameter {i} of the new group has dtype {p.data.dtype}; "
+                raise TypeError("optimizer can only optimize Tensors, but parameter "
+                                f"{i} of the new group is a {type(p).__name__}")
+            if p.dtype.kind != "f":
+                raise TypeError(f"parameter {i} of the new group has dtype {p.dtype}; "
                                 "only floating-point parameters can be optimized")
 
         for name, default in self.defaults.items():
@@ -134,7 +134,7 @@ class Optimizer:
                     if set_to_none:
                         p.grad = None
                     else:
-                        p.grad[...] = 0
+                        p.grad.zero_()
 
     def step(self, closure=None):
         """Update every parameter that has a gradient (implemented by each optimizer)."""
@@ -147,21 +147,26 @@ class Optimizer:
     def _parameters_with_grad(self):
         """Yield ``(group, theta, g, state)`` for every parameter whose gradient exists.
 
-        ``theta`` is the parameter's ``.data`` array (update it in place), ``g`` its
-        gradient and ``state`` its state dict, created by ``_init_state`` on first use.
-        Parameters whose ``.grad`` is None are skipped, as in PyTorch.
+        ``theta`` is the parameter's numpy array (update it in place), ``g`` its
+        gradient's array and ``state`` its state dict, created by ``_init_state`` on first
+        use. Parameters whose ``.grad`` is None are skipped, as in PyTorch.
+
+        Each parameter yielded counts as changed in place (its version goes up), as an
+        optimizer step does in PyTorch: a graph built before the step can then no longer
+        be backpropagated through by mistake.
         """
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                if p.grad.shape != p.data.shape:
-                    raise ValueError(f"a parameter of shape {p.data.shape} has a gradient "
+                if p.grad.shape != p.shape:
+                    raise ValueError(f"a parameter of shape {p.shape} has a gradient "
                                      f"of shape {p.grad.shape}")
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = self._init_state(p, group)
-                yield group, p.data, p.grad, state
+                p._changed_in_place()
+                yield group, p.array, p.grad.array, state
 
     @staticmethod
     def _closure_loss(closure):
@@ -199,8 +204,8 @@ class Optimizer:
 
         The saved groups must match this optimizer's: the same number of groups and the
         same number of parameters in each, and every saved array must have its
-        parameter's shape. Arrays are copied (cast to the parameter's dtype); 0-d arrays,
-        as an ``.npz`` file gives back numbers, become Python numbers again.
+        parameter's shape. Arrays are copied (cast to the parameter's dtype); the step
+        count, which an ``.npz`` file gives back as a 0-d array, becomes a number again.
         """
         for key in ("state", "param_groups"):
             if key not in state_dict:
@@ -249,16 +254,19 @@ _SET_ERROR = ("parameters must be in an ordered collection (a list), not a set: 
 
 
 def _is_parameter(x):
-    return isinstance(getattr(x, "data", None), np.ndarray) and hasattr(x, "grad")
+    return isinstance(x, Tensor)
 
 
 def _restore_state_value(value, p, index, name):
-    if np.ndim(value) == 0:
+    """A saved state entry as the optimizer keeps it: ``step`` as a Python number, every
+    other entry as an array shaped like the parameter — a 0-d array for a 0-d parameter,
+    never a Python float, since the update rules change state arrays in place."""
+    if name == "step":
         return _plain_number(value)
-    value = np.array(value, dtype=p.data.dtype, copy=True)
-    if value.shape != p.data.shape:
+    value = np.array(value, dtype=p.dtype, copy=True)
+    if value.shape != p.shape:
         raise ValueError(f"loaded state {name!r} of parameter {index} has shape {value.shape}, "
-                         f"but the parameter has shape {p.data.shape}")
+                         f"but the parameter has shape {p.shape}")
     return value
 
 

@@ -86,7 +86,7 @@ class RMSprop(Optimizer):
 
     def _init_state(self, p, group):
         # "grad_avg" and "momentum_buffer" start at zero too, created when first needed
-        return {"step": 0, "square_avg": np.zeros_like(p.data)}
+        return {"step": 0, "square_avg": np.zeros_like(p.array)}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (the loop body above)."""

@@ -4,15 +4,9 @@
 import numpy as np
 
 from minigrad.optim.lr_scheduler.base import LRScheduler
+from minigrad.tensor import Tensor
 
 
-class _Placeholder:
-    """A stand-in parameter: a scheduler never looks at the parameters."""
-
-    def __init__(self):
-        self.data = np.zeros(1)
-        self.grad = None
-        self.requires_grad = True
 
 
 def lr_schedule(scheduler, steps=None, *, lr=0.1, losses=None, **kwargs):
@@ -55,7 +49,7 @@ def lr_schedule(scheduler, steps=None, *, lr=0.1, losses=None, **kwargs):
     """
     from minigrad.optim.sgd import SGD      # the optimizer module does not import us
 
-    sched = scheduler(SGD([_Placeholder()], lr=lr), **kwargs)
+    sched = scheduler(SGD([Tensor(np.zeros(1), requires_grad=True)], lr=lr), **kwargs)
     if not isinstance(sched, LRScheduler):
         raise TypeError(f"lr_schedule needs a scheduler, but building it gave a "
                         f"{type(sched).__name__}")
