@@ -42,7 +42,8 @@ HAND_WRITTEN = ["index", "errata", "from_pytorch"] + THEORY_PAGES
 #: API page → module it documents (docs/api/*.rst).
 API_PAGES = {
     "minigrad": "minigrad", "tensor": "minigrad.tensor", "ops": "minigrad.ops",
-    "gradcheck": "minigrad.gradcheck", "nn": "minigrad.nn", "nn_init": "minigrad.nn.init",
+    "gradcheck": "minigrad.gradcheck", "autograd": "minigrad.autograd",
+    "nn": "minigrad.nn", "nn_init": "minigrad.nn.init",
     "nn_functional": "minigrad.nn.functional", "optim": "minigrad.optim",
     "lr_scheduler": "minigrad.optim.lr_scheduler", "data": "minigrad.data",
     "train": "minigrad.train", "lr_search": "minigrad.lr_search",

@@ -47,6 +47,7 @@ API_MODULES = [
     "minigrad.tensor",
     "minigrad.ops",
     "minigrad.gradcheck",
+    "minigrad.autograd",
     "minigrad.nn",
     "minigrad.nn.init",
     "minigrad.nn.functional",
