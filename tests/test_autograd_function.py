@@ -157,6 +157,10 @@ def test_a_broadcastable_gradient_is_summed_to_the_input_shape():
     ReturnsRows.apply(bias).sum().backward()
     np.testing.assert_allclose(values(bias.grad), [3.0, 3.0])
 
+    column = minigrad.tensor([[0.0], [0.0], [0.0]], requires_grad=True)   # (3, 1)
+    (ReturnsRows.apply(column) * minigrad.tensor([1.0, 2.0])).sum().backward()
+    np.testing.assert_allclose(values(column.grad), [[3.0], [3.0], [3.0]])
+
 
 def test_errors_are_pytorchs():
     class TooFew(Function):

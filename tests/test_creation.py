@@ -79,6 +79,9 @@ def test_linspace_ends_are_exact_and_steps_even():
     x = values(minigrad.linspace(-math.pi, math.pi, 2000))
     assert x.dtype == np.float32 and x.shape == (2000,)
     assert x[0] == np.float32(-math.pi) and x[-1] == np.float32(math.pi)
+    # the second half counts back from the end, so the end is exact even where
+    # start + (steps - 1)·h rounds elsewhere (as here)
+    assert values(minigrad.linspace(1e-3, 1, 1000))[-1] == np.float32(1.0)
     np.testing.assert_allclose(np.diff(x), 2 * math.pi / 1999, rtol=0, atol=np.spacing(np.float32(4.0)))
     assert values(minigrad.linspace(0, 1, 1)).tolist() == [0.0]
     assert minigrad.linspace(0, 1, 0).shape == (0,)
