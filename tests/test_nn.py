@@ -299,6 +299,12 @@ def test_to_casts_floating_parameters_and_refuses_other_devices():
     assert model.weight.dtype == np.float64 and model.bias.dtype == np.float64
     model.to(device="cpu", dtype=np.float32)
     assert model.weight.dtype == np.float32
+    model.to(minigrad.device("cpu"), np.dtype("float64"))
+    assert model.weight.dtype == np.float64
+    model.to(minigrad.zeros(1))                          # a tensor: take its dtype
+    assert model.weight.dtype == np.float32
+    with pytest.raises(RuntimeError, match="CPU only"):
+        model.to(0)
     assert model.double().weight.dtype == np.float64 and model.float().bias.dtype == np.float32
     with pytest.raises(RuntimeError, match="CPU only"):
         model.to("cuda")

@@ -324,6 +324,7 @@ class Module:
 
 def _parse_to(args: tuple, kwargs: dict) -> tuple:
     """``(device, dtype)`` from the arguments of :meth:`Module.to`."""
+    from minigrad.device import device as Device
     device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
     kwargs.pop("non_blocking", None)
     if kwargs:
@@ -331,9 +332,10 @@ def _parse_to(args: tuple, kwargs: dict) -> tuple:
     for arg in args:
         if isinstance(arg, Tensor):
             dtype = arg.dtype
-        elif isinstance(arg, str) or hasattr(arg, "type") and not isinstance(arg, type) \
-                or isinstance(arg, int) and not isinstance(arg, bool):
-            device = arg if not isinstance(arg, int) else f"cuda:{arg}"
+        elif isinstance(arg, (str, Device)):
+            device = arg
+        elif isinstance(arg, int) and not isinstance(arg, bool):
+            device = f"cuda:{arg}"              # an integer names a GPU in PyTorch
         else:
             dtype = arg
     return device, dtype
