@@ -166,6 +166,7 @@ CONFIGS = [(s, p, d, b) for s, p, d, b in itertools.product(
     [1, 2], [0, 1, "same", (2, 1)], [1, 2], [True, False]) if not (p == "same" and s != 1)]
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")   # PyTorch's own performance note
 @pytest.mark.parametrize("stride,padding,dilation,bias", CONFIGS)
 def test_conv2d_matches_pytorch(stride, padding, dilation, bias):
     torch = pytest.importorskip("torch")
