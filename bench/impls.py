@@ -128,19 +128,24 @@ def make_minigrad_tensors(batch: int):
 # (b) numpy by hand — no graph at all: the floor an array autograd engine is measured by
 # --------------------------------------------------------------------------------------
 def make_numpy(batch: int):
-    """The same step with every derivative written out by hand (no autograd)."""
-    params = [(W.copy(), b.copy()) for W, b in init_params()]
+    """The same step with every derivative written out by hand (no autograd).
+
+    The leanest honest floor: weights stored ``(in, out)`` so that ``X @ W`` needs no
+    transpose, ReLU masks, the stable softmax-cross-entropy gradient, and in-place
+    ``p -= lr * g``, all in float32. A less lean floor would flatter the engine.
+    """
+    params = [(W.T.copy(), b.copy()) for W, b in init_params()]      # W as (in, out)
     (W1, b1), (W2, b2), (W3, b3) = params
     X, y = make_batch(batch)
     rows = np.arange(batch)
 
     def step():
         # forward
-        h1 = X @ W1.T + b1
+        h1 = X @ W1 + b1
         a1 = np.maximum(h1, 0)
-        h2 = a1 @ W2.T + b2
+        h2 = a1 @ W2 + b2
         a2 = np.maximum(h2, 0)
-        z = a2 @ W3.T + b3
+        z = a2 @ W3 + b3
         shifted = z - z.max(axis=1, keepdims=True)
         e = np.exp(shifted)
         sum_e = e.sum(axis=1, keepdims=True)
@@ -149,11 +154,11 @@ def make_numpy(batch: int):
         dz = e / sum_e
         dz[rows, y] -= 1
         dz /= batch
-        dW3, db3 = dz.T @ a2, dz.sum(axis=0)
-        dh2 = (dz @ W3) * (h2 > 0)
-        dW2, db2 = dh2.T @ a1, dh2.sum(axis=0)
-        dh1 = (dh2 @ W2) * (h1 > 0)
-        dW1, db1 = dh1.T @ X, dh1.sum(axis=0)
+        dW3, db3 = a2.T @ dz, dz.sum(axis=0)
+        dh2 = (dz @ W3.T) * (h2 > 0)
+        dW2, db2 = a1.T @ dh2, dh2.sum(axis=0)
+        dh1 = (dh2 @ W2.T) * (h1 > 0)
+        dW1, db1 = X.T @ dh1, dh1.sum(axis=0)
         # SGD
         for p, g in ((W1, dW1), (b1, db1), (W2, dW2), (b2, db2), (W3, dW3), (b3, db3)):
             p -= LR * g

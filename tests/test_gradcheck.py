@@ -83,3 +83,53 @@ def test_command_prints_a_table_and_passes(capsys):
     assert main([]) == 0
     out = capsys.readouterr().out
     assert "matmul" in out and "log_softmax" in out and "FAIL" not in out
+
+
+# -- the command's own checks can fail ------------------------------------------------
+def _case(fn, reference=np.square):
+    from minigrad.gradcheck.cases import OpCase
+    return OpCase("probe", fn, reference, [((3, 4),)])
+
+
+def test_command_check_passes_a_right_op():
+    from minigrad.gradcheck.__main__ import check_case
+    assert check_case(_case(lambda x: x * x))["passes"]
+
+
+def test_command_catches_a_wrong_forward_value():
+    from minigrad.gradcheck.__main__ import check_case
+    report = check_case(_case(lambda x: x * x * 1.000001))
+    assert not report["passes"] and report["forward"] > 1e-9
+
+
+def test_command_catches_a_gradient_wrong_only_in_float32():
+    from minigrad.gradcheck.__main__ import check_case
+
+    def square_wrong_in_float32(x):
+        out = x * x
+        def backward(g):
+            scale = 1.01 if x.dtype == np.float32 else 1.0
+            return (g * 2 * x.array * scale,)
+        return Tensor._make(out.array, (x,), backward, "square32")
+
+    report = check_case(_case(square_wrong_in_float32))
+    assert not report["passes"] and report["float32"] > 1e-3
+    assert report["grad_rel"] < 1e-6          # the float64 gradient alone looks right
+
+
+def test_numerical_grad_of_a_column_major_input():
+    a = np.arange(1.0, 7.0).reshape(2, 3).T          # a transposed view: column-major
+    x = minigrad.tensor(a, dtype=np.float64, requires_grad=True)
+    assert x.array.flags.f_contiguous and not x.array.flags.c_contiguous
+    (grad,) = numerical_grad(lambda t: (t * t).sum(), [x])
+    np.testing.assert_allclose(grad, 2 * a, rtol=1e-8)
+
+
+@pytest.mark.parametrize("fn, error, message", [
+    (lambda t: 3.0, TypeError, "must return a minigrad Tensor.*returned a float"),
+    (lambda t: (t * float("nan")).sum(), GradcheckError, "not finite at index"),
+])
+def test_gradcheck_names_a_bad_function(fn, error, message):
+    x = minigrad.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    with pytest.raises(error, match=message):
+        gradcheck(fn, [x])

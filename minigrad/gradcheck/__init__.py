@@ -177,7 +177,7 @@ def gradcheck(fn: Callable, inputs: Sequence, eps: float = 1e-6, atol: float = 1
     if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
         raise ValueError("gradcheck: no input has requires_grad=True, nothing to check")
     with no_grad():
-        weights = _output_weights(fn(*inputs), None, rng)
+        weights = _output_weights(_checked_output(fn(*inputs)), None, rng)
     analytical = analytical_grad(fn, inputs, weights)
     for position, (x, grad) in enumerate(zip(inputs, analytical)):
         if grad is None:
