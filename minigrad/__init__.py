@@ -33,4 +33,4 @@ from minigrad.gradcheck import GradcheckError, gradcheck, numerical_grad
 __version__ = "0.2.0"
 
 # The sub-packages, importable as attributes after ``import minigrad`` (as torch.nn).
-from minigrad import autograd, data, nn, optim  # noqa: E402
+from minigrad import autograd, data, nn, optim, utils  # noqa: E402

@@ -76,7 +76,7 @@ def test_supported_rows_use_the_same_name():
 
 @pytest.mark.parametrize("module", ["minigrad", "minigrad.nn", "minigrad.nn.functional",
                                     "minigrad.optim", "minigrad.optim.lr_scheduler",
-                                    "minigrad.autograd"])
+                                    "minigrad.autograd", "minigrad.utils.data"])
 def test_every_public_minigrad_name_is_listed(module):
     listed = {mg for _, mg in rows() if mg}
     mod = importlib.import_module(module)

@@ -46,6 +46,7 @@ API_PAGES = {
     "nn": "minigrad.nn", "nn_init": "minigrad.nn.init",
     "nn_functional": "minigrad.nn.functional", "optim": "minigrad.optim",
     "lr_scheduler": "minigrad.optim.lr_scheduler", "data": "minigrad.data",
+    "utils_data": "minigrad.utils.data",
     "train": "minigrad.train", "lr_search": "minigrad.lr_search",
     "curvature": "minigrad.curvature", "checkpoint": "minigrad.checkpoint",
     "toy": "minigrad.toy", "plot": "minigrad.plot",

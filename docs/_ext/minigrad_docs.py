@@ -54,6 +54,7 @@ API_MODULES = [
     "minigrad.optim",
     "minigrad.optim.lr_scheduler",
     "minigrad.data",
+    "minigrad.utils.data",
     "minigrad.train",
     "minigrad.lr_search",
     "minigrad.curvature",
