@@ -30,7 +30,7 @@ def linear(input, weight, bias=None) -> Tensor:
     if bias is None:
         return ops.linear(input, weight)
     bias = as_tensor(bias)
-    if bias.shape == (np.shape(weight)[0],):
+    if bias.ndim == 1 and bias.shape[0] == weight.shape[0]:    # the usual (out,) bias
         return ops.linear(input, weight, bias)
     out = ops.linear(input, weight)
     try:
