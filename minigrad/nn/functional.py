@@ -27,11 +27,9 @@ def linear(input, weight, bias=None) -> Tensor:
     broadcasts to the output's shape is accepted (a (1,) bias is added to every output,
     and its gradient is summed to shape (1,)); any other shape is an error.
     """
-    if bias is None:
-        return ops.linear(input, weight)
-    bias = as_tensor(bias)
-    if bias.ndim == 1 and bias.shape[0] == weight.shape[0]:    # the usual (out,) bias
+    if bias is None or getattr(bias, "shape", None) == weight.shape[:1]:  # (out,): usual
         return ops.linear(input, weight, bias)
+    bias = as_tensor(bias)
     out = ops.linear(input, weight)
     try:
         fits = np.broadcast_shapes(bias.shape, out.shape) == out.shape
