@@ -4,8 +4,10 @@ minigrad and ``lib`` = torch: the same printed numbers, from the same starting w
 They cover what PyTorch's "Learning PyTorch with Examples" and d2l's optimization
 chapter do (in our own words): a cubic fitted to sin(x) with hand-written gradients,
 with autograd and manual updates, with a custom autograd Function, with nn.Sequential
-+ Flatten + MSELoss(reduction="sum") + optim, with a Module subclass and ``apply``, and
-a d2l-style minibatch loop. Without PyTorch, each program is checked by value instead
++ Flatten + MSELoss(reduction="sum") + optim, with a Module subclass and ``apply``, a
+two-layer net with its backward pass written out (mm, clamp, clone, masked assignment),
+d2l's from-scratch SGD (``p.data.sub_``, ``p.grad.data.zero_()``) and a d2l-style
+minibatch loop with a scheduler. Without PyTorch, each program is checked by value instead
 (the loss falls to a stated level).
 """
 
@@ -204,6 +206,61 @@ def d2l_minibatch_loop(lib):
     return printed + scheduler.get_last_lr()
 
 
+def two_layer_net_by_hand(lib):
+    """A ReLU net with the backward pass written out: mm, t(), clamp(min=0), clone(),
+    masked assignment, matmul(input=, other=), in-place updates of plain tensors."""
+    rng = np.random.default_rng(7)
+    x, y = (lib.tensor(rng.normal(size=shape).astype(np.float32))
+            for shape in ((16, 30), (16, 4)))
+    device = lib.device("cpu")
+    w1 = lib.tensor(rng.normal(size=(30, 20)).astype(np.float32)).to(device)
+    w2 = lib.tensor(rng.normal(size=(20, 4)).astype(np.float32)).to(device, lib.float32)
+    printed = []
+    for t in range(50):
+        h = x.mm(w1)
+        h_relu = h.clamp(min=0)
+        y_pred = lib.matmul(input=h_relu, other=w2)
+        loss = (y_pred - y).pow(2).sum().item()
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_w2 = h_relu.t().mm(grad_y_pred)
+        grad_h = grad_y_pred.mm(w2.t()).clone()
+        grad_h[h < 0] = 0
+        grad_w1 = x.t().mm(grad_h)
+        w1 -= 1e-4 * grad_w1
+        w2 -= 1e-4 * grad_w2
+        if t % 10 == 9:
+            printed.append(loss)
+    return printed + [float(w1.sum()), float(w2.abs().sum())]
+
+
+def d2l_scratch_sgd(lib):
+    """d2l's from-scratch minibatch SGD: p.data.sub_(lr * p.grad); p.grad.data.zero_();
+    linreg and squared_loss written out; the printed loss formatted with f"{l:f}"."""
+    rng = np.random.default_rng(11)
+    features = lib.tensor(rng.normal(size=(100, 3)).astype(np.float32))
+    true_w = lib.tensor([[2.0], [-3.4], [1.0]])
+    labels = features.mm(true_w) + 4.2
+    w = lib.tensor(np.full((3, 1), 0.01, np.float32), requires_grad=True)
+    b = lib.zeros(1, requires_grad=True)
+
+    def squared_loss(y_hat, y):
+        return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+    printed = []
+    for epoch in range(3):
+        for i in range(0, 100, 10):
+            X, y = features[i:i + 10], labels[i:i + 10]
+            l = squared_loss(lib.matmul(X, w) + b, y).mean()
+            l.backward()
+            for p in (w, b):
+                p.data.sub_(0.1 * p.grad)
+                p.grad.data.zero_()
+        with lib.no_grad():
+            train_l = squared_loss(lib.matmul(features, w) + b, labels)
+        printed.append(float(f"{float(train_l.mean()):f}"))
+    return printed + w.detach().numpy().ravel().tolist() + [b.item()]
+
+
 # --------------------------------------------------------------------------- tests
 def test_cubic_by_hand():
     results = run_both(cubic_by_hand)
@@ -239,4 +296,17 @@ def test_d2l_minibatch_loop():
     results = run_both(d2l_minibatch_loop)
     assert results[0][5] < 0.01 * results[0][0]
     assert results[0][-1] == pytest.approx(0.05 * 0.5 ** 3)
+    assert_same_numbers(results)
+
+
+def test_two_layer_net_by_hand():
+    results = run_both(two_layer_net_by_hand)
+    assert results[0][4] < 0.5 * results[0][0]
+    assert_same_numbers(results)
+
+
+def test_d2l_scratch_sgd():
+    results = run_both(d2l_scratch_sgd)
+    assert results[0][2] < 0.02 * results[0][0]
+    np.testing.assert_allclose(results[0][3:], [2.0, -3.4, 1.0, 4.2], atol=0.15)
     assert_same_numbers(results)
