@@ -211,6 +211,9 @@ def test_layer_reprs_and_defaults_are_pytorchs():
     for args, kwargs in [((2,), {}), ((2, 2), {}), ((3,), {"stride": 1, "padding": 1})]:
         assert repr(nn.MaxPool2d(*args, **kwargs)) == repr(torch.nn.MaxPool2d(*args, **kwargs))
     assert repr(nn.Flatten()) == repr(torch.nn.Flatten())
+    assert repr(lenet(nn)) == repr(lenet(torch.nn))
+    assert [n for n, _ in lenet(nn).named_parameters()] == \
+        [n for n, _ in lenet(torch.nn).named_parameters()]
 
 
 def test_a_lenet_step_from_the_same_weights_gives_pytorchs_numbers():
