@@ -20,12 +20,12 @@ class Cube(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return 0.5 * (5 * x ** 3 - 3 * x)
+        return 2.5 * x ** 3 - 1.5 * x
 
     @staticmethod
-    def backward(ctx, grad_output):
+    def backward(ctx, g):
         x, = ctx.saved_tensors
-        return grad_output * 1.5 * (5 * x ** 2 - 1)
+        return g * (7.5 * x * x - 1.5)
 
 
 class ScaleBy(Function):
@@ -241,17 +241,17 @@ def test_the_same_function_gives_pytorchs_gradients():
     torch = pytest.importorskip("torch")
 
     def make(lib):
-        class P3(lib.autograd.Function):
+        class Cubic(lib.autograd.Function):
             @staticmethod
-            def forward(ctx, x):
-                ctx.save_for_backward(x)
-                return 0.5 * (5 * x ** 3 - 3 * x)
+            def forward(ctx, u):
+                ctx.save_for_backward(u)
+                return 2.5 * u ** 3 - 1.5 * u
 
             @staticmethod
-            def backward(ctx, grad_output):
-                x, = ctx.saved_tensors
-                return grad_output * 1.5 * (5 * x ** 2 - 1)
-        return P3
+            def backward(ctx, g):
+                u, = ctx.saved_tensors
+                return g * (7.5 * u * u - 1.5)
+        return Cubic
 
     x0 = RNG.normal(size=5).astype(np.float32)
     coeffs = np.array([0.1, -1.0, 0.2, 0.3], dtype=np.float32)

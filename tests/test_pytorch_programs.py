@@ -91,15 +91,17 @@ def cubic_with_autograd_and_manual_updates(lib):
 def legendre_function(lib):
     """y = a + b·P₃(c + d·x) with P₃ a custom autograd Function; optim.SGD updates."""
     class P3(lib.autograd.Function):
+        """P₃(z) = 2.5 z³ − 1.5 z, P₃'(z) = 7.5 z² − 1.5."""
+
         @staticmethod
         def forward(ctx, z):
             ctx.save_for_backward(z)
-            return 0.5 * (5 * z ** 3 - 3 * z)
+            return 2.5 * z ** 3 - 1.5 * z
 
         @staticmethod
-        def backward(ctx, grad_output):
+        def backward(ctx, g):
             z, = ctx.saved_tensors
-            return grad_output * 1.5 * (5 * z ** 2 - 1)
+            return g * (7.5 * z * z - 1.5)
 
     x, y = lib.tensor(X), lib.tensor(Y)
     start = np.array([0.0, -1.0, 0.0, 0.3], dtype=np.float32)
