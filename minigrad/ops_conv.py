@@ -188,7 +188,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
             grad_x = unpad(add_windows_back(grad_cols, padded.shape, stride, dilation),
                            pads)
         if w.requires_grad:
-            grad_w = np.tensordot(g_mat, cols, axes=([0, 2], [0, 2])).reshape(w.shape)
+            grad_w = np.matmul(g_mat, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
         if bias is not None and parents[2].requires_grad:
             grad_b = g.sum(axis=(0, 2, 3))
         return (grad_x, grad_w, grad_b)[:len(parents)]
