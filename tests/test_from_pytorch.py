@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "from_pytorch.rst"
-ROW = re.compile(r"^   \* - (``[\w.]+``|—)\n     - (``[\w.]+``|—)", re.M)
+ROW = re.compile(r"^   (``[\w.]+``|—) \| (``[\w.]+``|—) \|", re.M)
 
 
 def rows():
