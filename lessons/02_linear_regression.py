@@ -332,7 +332,7 @@ H = 2 * Xb.T @ Xb / m
 lam_min, lam_max = np.linalg.eigvalsh(H)
 lam_power = top_eigenvalue(lambda: J(theta), [theta])
 print(f"eigenvalues of H: λ_min = {lam_min:.4f}, λ_max = {lam_max:.4f} "
-      f"(power iteration on autograd: {lam_power:.4f}); "
+      f"(top_eigenvalue on autograd: {lam_power:.4f}); "
       f"λ_max/λ_min = {lam_max / lam_min:.1f}")
 print(f"stability bound  η < 2/λ_max = {2 / lam_max:.3f};   "
       f"fastest fixed η = 2/(λ_min+λ_max) = {2 / (lam_min + lam_max):.3f}")

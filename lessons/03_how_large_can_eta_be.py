@@ -102,6 +102,13 @@ minigrad.manual_seed(0)
 #
 #    w = H v_k, \qquad \lambda_k = v_k^\top w, \qquad v_{k+1} = w / \lVert w \rVert .
 #
+# Power iteration finds the eigenvalue of largest *magnitude*, cannot settle at a saddle
+# where $\pm\lambda$ tie, and crawls when the top two nearly tie.
+# :func:`~minigrad.curvature.top_eigenvalue` therefore keeps every vector it made (the
+# Lanczos method): the best combination of $v_0, Hv_0, H^2v_0, \dots$ gives the
+# *largest* eigenvalue, the one the bound needs, and it stops when the residual
+# $\lVert Hv - \lambda v\rVert$ is small, warning if it never gets there:
+#
 # .. literalinclude:: /../minigrad/curvature.py
 #    :pyobject: top_eigenvalue
 #
@@ -113,8 +120,8 @@ lam_bowl = top_eigenvalue(lambda: bowl(theta), [theta])
 print(f"bowl: λ_max = {lam_bowl:.6f} (exact 4), bound 2/λ_max = {2 / lam_bowl:.6f}")
 
 # %%
-# The house-price regression: exact Hessian against power iteration
-# -----------------------------------------------------------------
+# The house-price regression: exact Hessian against top_eigenvalue
+# ----------------------------------------------------------------
 #
 # Article 001 §4.1 fits a line to 100 noisy house prices, $y_i = 2x_i + 1 + $ noise
 # (:func:`minigrad.data.make_house_prices` returns those arrays). With an intercept
@@ -153,7 +160,7 @@ def house_loss():
 
 lam_power = top_eigenvalue(house_loss, model.parameters())
 print(f"eigvalsh of 2/m·X_bᵀX_b : λ_min = {lam_min:.6f}, λ_max = {lam_max:.6f}")
-print(f"top_eigenvalue (power)  : λ_max = {lam_power:.6f}   "
+print(f"top_eigenvalue          : λ_max = {lam_power:.6f}   "
       f"relative difference {abs(lam_power - lam_max) / lam_max:.1e}")
 print(f"predicted bound 2/λ_max = {2 / lam_max:.4f}")
 
@@ -337,13 +344,13 @@ NET_ETAS = [0.6, 0.8, 1.0]                                          # 2/η = 3.3
 # %%
 # Measuring $\lambda_{\max}$ every few steps from scratch would take dozens of
 # Hessian-vector products each time. Between two measurements the parameters move only
-# a little, so the top eigenvector does too: starting power iteration from the previous
+# a little, so the top eigenvector does too: starting the iteration from the previous
 # eigenvector needs only a few products: ``top_eigenvalue(..., v0=v,
 # return_vector=True)`` starts from the eigenvector of the last measurement.
 
 
 def sharpness(loss_fn, params, v, iters=20, tol=1e-4):
-    """λ_max by power iteration warm-started from v; returns (λ, the new unit vector)."""
+    """λ_max, warm-started from v; returns (λ, the new unit vector)."""
     with warnings.catch_warnings():      # 20 products may not reach tol near the edge
         warnings.simplefilter("ignore", RuntimeWarning)
         return top_eigenvalue(loss_fn, params, iters=iters, tol=tol, v0=v,
@@ -376,7 +383,7 @@ def train_network(eta):
         losses.append(loss.item())
     # A slow, careful check of the last measurement: a cold start, run much longer. It
     # may warn that 300 products did not reach tol — near the edge several eigenvalues
-    # lie close together, which slows power iteration; the estimate is still good.
+    # lie close together, which slows the iteration; the estimate is still good.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         sharp_check = top_eigenvalue(net_loss, params, iters=300, tol=1e-7)
@@ -455,21 +462,21 @@ plt.show()
 #   falls at every single step (0 rises before the dot, printed above): gradient descent
 #   is in its stable regime.
 # * **It does not stop at $2/\eta$.** The sharpness passes the line (at step 80 for
-#   $\eta = 1$, 180 for $0.8$, 510 for $0.6$) and keeps rising for a while, to 12–20 %
+#   $\eta = 1$, 180 for $0.8$, 490 for $0.6$) and keeps rising for a while, to 12–20 %
 #   above it. Along the top eigenvector the factor $1 - \eta\lambda_{\max}$ is now just
 #   below $-1$, so the oscillation in that direction grows, but slowly from a tiny
 #   start. When it has grown, the loss spikes (the first spikes on the right), and in
 #   the same measurements the sharpness drops below $2/\eta$: the run has been thrown
 #   into a flatter region.
 # * **The edge of stability.** From then on the pattern repeats: sharpen, overshoot a
-#   little, spike, flatten. The sharpness stays within about −13 % … +20 % of $2/\eta$,
-#   with medians 4–8 % *above* it — as Cohen et al. report, it hovers at, or just above,
+#   little, spike, flatten. The sharpness stays within about −8 % … +20 % of $2/\eta$,
+#   with medians 5–9 % *above* it — as Cohen et al. report, it hovers at, or just above,
 #   $2/\eta$. This is not the measurement pushing it up: the Rayleigh quotient
 #   $v^\top H v$ of a unit vector can never exceed $\lambda_{\max}$, and the check
-#   against a cold, tightly converged ``top_eigenvalue`` shows the warm-started values
-#   0.1–2 % *low*.
+#   against a cold, tightly converged ``top_eigenvalue`` agrees with the last
+#   warm-started values to 0.1 %.
 # * **The loss keeps decreasing, not monotonically.** After the edge the loss rises on
-#   24 %, 32 % and 41 % of the steps (η = 0.6, 0.8, 1: 68 of 289, 198 of 619, 298 of
+#   22 %, 32 % and 41 % of the steps (η = 0.6, 0.8, 1: 68 of 309, 198 of 619, 298 of
 #   719), yet over hundreds of steps it keeps falling: the largest η, which spent the
 #   longest time at the edge, ends lowest ($J = 0.0136$ against $0.0179$ and $0.0224$).
 #   Training at the edge is not the divergence of the quadratic above: there the
@@ -493,8 +500,8 @@ plt.show()
 #   Hessian by $1 - \eta\lambda_i$ per step, so it converges exactly when
 #   $\eta < 2/\lambda_{\max}$. The articles say a too-large η oscillates or diverges; this
 #   is the number behind that sentence.
-# * :func:`~minigrad.curvature.top_eigenvalue` measures $\lambda_{\max}$ by power
-#   iteration on Hessian-vector products (:func:`~minigrad.curvature.hvp`, two gradients
+# * :func:`~minigrad.curvature.top_eigenvalue` measures $\lambda_{\max}$ by the
+#   Lanczos method on Hessian-vector products (:func:`~minigrad.curvature.hvp`, two gradients
 #   each), without ever forming $H$.
 # * On article 001's house prices it agrees with the exact Hessian $\frac2m X_b^\top X_b$
 #   (to $10^{-9}$), the loss after $T$ steps follows

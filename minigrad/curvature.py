@@ -113,20 +113,37 @@ def hvp(loss_fn, params, v, eps=1e-7):
 
 def top_eigenvalue(loss_fn, params, iters=100, tol=1e-6, seed=0, eps=1e-7,
                    return_vector=False, v0=None):
-    r"""The sharpness :math:`\lambda_{\max}` of the loss, by power iteration.
+    r"""The sharpness :math:`\lambda_{\max}`: the largest eigenvalue of the Hessian.
 
-    Start from a random unit vector :math:`v_0` and repeat
+    *Largest* algebraically, the number the stability bound
+    :math:`\eta < 2/\lambda_{\max}` needs — at a saddle with eigenvalues
+    :math:`\pm 2` it is :math:`+2`, not whichever of the two is found first.
+
+    The Lanczos method, which is power iteration that remembers: from a random unit
+    vector :math:`q_1` it builds an orthonormal basis :math:`q_1, \dots, q_k` of the
+    Krylov space :math:`\{q_1, Hq_1, \dots, H^{k-1}q_1\}`, one Hessian-vector product
+    per step,
 
     .. math::
 
-        w = H v_k, \qquad \lambda_k = v_k^\top w \ \text{(the Rayleigh quotient)}, \qquad
-        v_{k+1} = \frac{w}{\lVert w\rVert}.
+        w = Hq_j - \beta_{j-1} q_{j-1}, \quad \alpha_j = q_j^\top w, \quad
+        w \leftarrow w - \alpha_j q_j, \quad \beta_j = \lVert w\rVert, \quad
+        q_{j+1} = w / \beta_j,
 
-    Each multiplication by :math:`H` stretches the component along the eigenvector of
-    largest :math:`|\lambda|` the most, so :math:`v_k` turns towards it (the other
-    components shrink like :math:`|\lambda_2/\lambda_1|^k`) and :math:`\lambda_k`
-    converges to its eigenvalue. The loop stops when :math:`\lambda_k` changes by less
-    than ``tol`` (relative) or after ``iters`` products.
+    in which :math:`H` is the tridiagonal matrix :math:`T_k` (the :math:`\alpha_j` on
+    the diagonal, the :math:`\beta_j` beside it). The largest eigenvalue
+    :math:`\theta` of :math:`T_k`, with eigenvector :math:`s`, gives the estimate
+    :math:`\theta` and the vector :math:`v = \sum_j s_j q_j`, whose residual is
+    known without another product:
+
+    .. math:: \lVert Hv - \theta v\rVert = \beta_k |s_k|.
+
+    The loop stops when that residual is below ``tol`` times the largest
+    :math:`|\text{eigenvalue}|` of :math:`T_k` (then an eigenvalue of :math:`H` lies
+    within it of :math:`\theta`), or after ``iters`` products with a
+    ``RuntimeWarning``. Plain power iteration, :math:`v \leftarrow Hv/\lVert
+    Hv\rVert`, finds the eigenvalue of largest *magnitude* instead, cannot settle when
+    :math:`\pm\lambda` tie, and crawls when the top two nearly tie.
 
     Parameters
     ----------
@@ -137,9 +154,10 @@ def top_eigenvalue(loss_fn, params, iters=100, tol=1e-6, seed=0, eps=1e-7,
     iters : int, optional
         Maximum number of Hessian-vector products (default 100).
     tol : float, optional
-        Relative change of :math:`\lambda_k` that counts as converged (default 1e-6).
+        Residual :math:`\lVert Hv - \theta v\rVert`, relative to the largest
+        :math:`|\text{eigenvalue}|` found, that counts as converged (default 1e-6).
     seed : int, optional
-        Seed of the random start :math:`v_0` (default 0), so the result is reproducible.
+        Seed of the random start :math:`q_1` (default 0), so the result is reproducible.
     eps : float, optional
         Relative finite-difference step passed to :func:`hvp`.
     return_vector : bool, optional
@@ -153,15 +171,16 @@ def top_eigenvalue(loss_fn, params, iters=100, tol=1e-6, seed=0, eps=1e-7,
     Returns
     -------
     float, or (float, list of numpy.ndarray)
-        The eigenvalue, and the unit eigenvector when ``return_vector=True``.
+        :math:`\lambda_{\max}`, and the unit eigenvector when ``return_vector=True``.
 
     Notes
     -----
-    Power iteration finds the eigenvalue of largest *magnitude*. Near a minimum the
-    Hessian is positive semi-definite and that is :math:`\lambda_{\max}`; far from one a
-    large negative eigenvalue can win, and the result is then negative. A
-    ``RuntimeWarning`` says when ``iters`` ran out first (two nearly equal top
-    eigenvalues converge slowly).
+    Every new :math:`q_j` is re-orthogonalised against all the earlier ones, which
+    keeps the basis orthonormal in floating point (the textbook three-term recurrence
+    loses it and then reports copies of the same eigenvalue); this stores ``iters``
+    vectors of the parameters' size. Near a minimum the Hessian is positive
+    semi-definite and :math:`\lambda_{\max}` is also the largest in magnitude; away
+    from one, a negative result means the loss curves down in every direction.
 
     Examples
     --------
@@ -179,23 +198,51 @@ def top_eigenvalue(loss_fn, params, iters=100, tol=1e-6, seed=0, eps=1e-7,
     else:
         v0 = _check_direction(v0, params)
         if _norm(v0) == 0:
-            raise ValueError("v0 is the zero vector; power iteration needs a nonzero start")
-    v = _scale(v0, 1.0)
+            raise ValueError("v0 is the zero vector; the iteration needs a nonzero start")
 
-    eigenvalue = None
+    basis, alphas, betas = [_scale(v0, 1.0)], [], []
+    converged = False
     for _ in range(iters):
-        w = hvp(loss_fn, params, v, eps=eps)
-        rayleigh = _dot(v, w)
-        converged = eigenvalue is not None and abs(rayleigh - eigenvalue) <= tol * abs(rayleigh)
-        eigenvalue = rayleigh
-        if converged or _norm(w) == 0:        # Hv = 0: v is an eigenvector with λ = 0
+        q = basis[-1]
+        w = hvp(loss_fn, params, q, eps=eps)
+        alphas.append(_dot(q, w))
+        for _ in range(2):                    # twice is enough (Kahan's "twice is enough")
+            for b in basis:
+                w = _axpy(-_dot(b, w), b, w)
+        beta = _norm(w)
+        theta, s, spectral = _ritz(alphas, betas)
+        residual = beta * abs(s[-1])
+        if residual <= tol * spectral or beta == 0 or len(basis) == _size(params):
+            converged = True                  # (a whole invariant subspace: exact)
             break
-        v = _scale(w, 1.0)
-    else:
-        warnings.warn(f"top_eigenvalue: power iteration did not converge to tol={tol} in "
-                      f"{iters} iterations; the estimate {eigenvalue:.6g} may be off "
-                      "(raise iters)", RuntimeWarning, stacklevel=2)
-    return (eigenvalue, v) if return_vector else eigenvalue
+        betas.append(beta)
+        basis.append(_scale(w, 1.0))
+    if not converged:
+        warnings.warn(f"top_eigenvalue did not converge in {iters} Hessian-vector products: "
+                      f"the residual ||Hv - lambda v|| = {residual:.3g} is above tol * "
+                      f"{spectral:.3g} = {tol * spectral:.3g}, so {theta:.6g} may be off "
+                      "(raise iters, or loosen tol)", RuntimeWarning, stacklevel=2)
+    if not return_vector:
+        return theta
+    vector = [sum(s_j * b[i] for s_j, b in zip(s, basis)) for i in range(len(params))]
+    return theta, _scale(vector, 1.0)
+
+
+def _ritz(alphas, betas):
+    """The largest eigenvalue of the tridiagonal T (α on the diagonal, β beside it), its
+    unit eigenvector, and the largest |eigenvalue| of T (the scale of the residual)."""
+    T = np.diag(alphas) + np.diag(betas, 1) + np.diag(betas, -1)
+    values, vectors = np.linalg.eigh(T)
+    return float(values[-1]), vectors[:, -1], float(np.max(np.abs(values)))
+
+
+def _axpy(a, x, y):
+    """``a x + y`` for lists of arrays."""
+    return [a * xi + yi for xi, yi in zip(x, y)]
+
+
+def _size(params):
+    return sum(p.numel() for p in params)
 
 
 def hessian(loss_fn, params, eps=1e-7):

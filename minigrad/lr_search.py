@@ -136,7 +136,8 @@ class SearchResult:
         return "\n".join(lines)
 
 
-def grid_search(trial, lrs, metric=None, executor=None, n_jobs=None, seed=0):
+def grid_search(trial, lrs, metric=None, executor=None, n_jobs=None, seed=0, *,
+                same_seed=False, max_retries=2):
     """Run ``trial(lr)`` for every learning rate in ``lrs`` and keep the best.
 
     Parameters
@@ -164,6 +165,14 @@ def grid_search(trial, lrs, metric=None, executor=None, n_jobs=None, seed=0):
         ``numpy.random.seed(s)`` and ``random.seed(s)``, where ``s`` is derived from
         ``(seed, i)``; so weight initialisation and shuffling drawn from those
         generators are reproducible, whatever the executor.
+    same_seed : bool, optional, keyword only
+        Give every trial the same seed (derived from ``(seed, 0)``), so they start from
+        the same weights and see the same batches and differ only in η (default:
+        False, a different seed per trial).
+    max_retries : int, optional, keyword only
+        How many more times a trial is run when the worker process running it died
+        (a segfault, an out-of-memory kill, ``os._exit``), each time in a fresh
+        process of its own (default: 2). See Notes.
 
     Returns
     -------
@@ -173,8 +182,20 @@ def grid_search(trial, lrs, metric=None, executor=None, n_jobs=None, seed=0):
     Notes
     -----
     A trial that raises, or returns nan or inf, is recorded (``failed`` or ``diverged``)
-    and the search goes on; ``best_lr`` ignores it. Numpy's overflow warnings are
-    silenced inside trials, since large learning rates are *expected* to overflow.
+    and the search goes on; ``best_lr`` ignores it. ``SystemExit`` (``sys.exit`` or
+    argparse inside the trial) counts as a failed trial, not the end of the caller.
+    Numpy's overflow warnings are silenced inside trials, since large learning rates
+    are *expected* to overflow.
+
+    **Faults.** When a worker process dies, a ``ProcessPoolExecutor`` is broken and
+    every trial not finished yet is lost with it. Finished trials are kept; the lost
+    ones are run again, each in a fresh process of its own (so a trial that kills its
+    worker cannot take the others down with it), up to ``max_retries`` times; a trial
+    that killed its worker every time is recorded as failed, with that reason. On a
+    dask cluster, dask itself reschedules the tasks of a dead worker. ``Ctrl-C``
+    (``KeyboardInterrupt``) stops the search; the exception carries the trials that
+    had finished, as a :class:`SearchResult` in its ``partial_result`` attribute (the
+    others recorded as failed, "interrupted").
 
     Threads share one process, so in a ``ThreadPoolExecutor`` (or a dask worker with
     several threads) concurrent trials reseed the same global generators and are not
@@ -194,12 +215,12 @@ def grid_search(trial, lrs, metric=None, executor=None, n_jobs=None, seed=0):
     >>> print(result)                   # a table: lr, value, seconds, best/diverged
     """
     lrs = _check_lrs(lrs)
-    seeds = [_trial_seed(seed, i) for i in range(len(lrs))]
-    return _search(trial, lrs, seeds, metric, executor, n_jobs)
+    seeds = [_trial_seed(seed, 0 if same_seed else i) for i in range(len(lrs))]
+    return _search(trial, lrs, seeds, metric, executor, n_jobs, max_retries)
 
 
 def random_search(trial, low, high, n, log=True, metric=None, executor=None, n_jobs=None,
-                  seed=0):
+                  seed=0, *, same_seed=False, max_retries=2):
     r"""Run ``trial(lr)`` for ``n`` learning rates drawn at random from [low, high].
 
     With ``log=True`` (the default) the exponent is uniform,
@@ -210,7 +231,7 @@ def random_search(trial, low, high, n, log=True, metric=None, executor=None, n_j
 
     Parameters
     ----------
-    trial, metric, executor, n_jobs
+    trial, metric, executor, n_jobs, same_seed, max_retries
         As in :func:`grid_search`.
     low, high : float
         The range (``0 < low < high``; ``0 <= low`` when ``log=False``).
@@ -237,24 +258,41 @@ def random_search(trial, low, high, n, log=True, metric=None, executor=None, n_j
         lrs = 10 ** rng.uniform(math.log10(low), math.log10(high), size=n)
     else:
         lrs = rng.uniform(low, high, size=n)
-    seeds = [_trial_seed(seed, i) for i in range(n)]
-    return _search(trial, [float(lr) for lr in lrs], seeds, metric, executor, n_jobs)
+    seeds = [_trial_seed(seed, 0 if same_seed else i) for i in range(n)]
+    return _search(trial, [float(lr) for lr in lrs], seeds, metric, executor, n_jobs,
+                   max_retries)
 
 
-def _search(trial, lrs, seeds, metric, executor, n_jobs):
+def _search(trial, lrs, seeds, metric, executor, n_jobs, max_retries):
     """Run every trial, turn the outcomes into records sorted by lr."""
     if not callable(trial):
         raise TypeError(f"trial must be a function trial(lr), got {type(trial).__name__}")
-    outcomes = _run_all(trial, lrs, seeds, executor, n_jobs)
-    results = [_record(lr, s, outcome, metric) for lr, s, outcome in zip(lrs, seeds, outcomes)]
-    results.sort(key=lambda r: r.lr)
-    search = SearchResult(results, metric)
+    if not (isinstance(max_retries, numbers.Integral) and max_retries >= 0):
+        raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+    try:
+        outcomes = _run_all(trial, lrs, seeds, executor, n_jobs, max_retries)
+    except KeyboardInterrupt as interrupt:
+        done = getattr(interrupt, "outcomes", None) or []
+        done = done + [None] * (len(lrs) - len(done))
+        interrupted = (None, "KeyboardInterrupt: the search was interrupted before this "
+                             "trial finished", math.nan)
+        interrupt.partial_result = _summarise(
+            lrs, seeds, [o if o is not None else interrupted for o in done], metric)
+        raise
+    search = _summarise(lrs, seeds, outcomes, metric)
     if search.best is None:
+        results = search.results
         first_error = next((r.error for r in results if r.failed), None)
         reason = f"; the first error was {first_error}" if first_error else " (all diverged)"
         warnings.warn(f"none of the {len(results)} trials finished with a finite metric"
                       f"{reason}", RuntimeWarning, stacklevel=3)
     return search
+
+
+def _summarise(lrs, seeds, outcomes, metric):
+    results = [_record(lr, s, outcome, metric) for lr, s, outcome in zip(lrs, seeds, outcomes)]
+    results.sort(key=lambda r: r.lr)
+    return SearchResult(results, metric)
 
 
 def _trial_seed(seed, index):
@@ -283,7 +321,7 @@ def _run_trial(trial, lr, seed):
     try:
         with _seeded(seed), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             outcome, error = _plain(trial(lr)), None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:      # sys.exit() in a trial fails the trial only
         outcome, error = None, f"{type(exc).__name__}: {exc}"
     return outcome, error, time.perf_counter() - start
 
@@ -338,8 +376,12 @@ def _record(lr, seed, outcome, metric):
     return TrialResult(lr, value, metrics, diverged, error, seconds, seed)
 
 
-def _run_all(trial, lrs, seeds, executor, n_jobs):
-    """``_run_trial`` for every lr: in this process, in a new pool, or on ``executor``."""
+def _run_all(trial, lrs, seeds, executor, n_jobs, max_retries):
+    """``_run_trial`` for every lr: in this process, in a new pool, or on ``executor``.
+
+    Trials lost with a broken process pool are run again (:func:`_rerun_lost`).
+    """
+    jobs = list(zip(lrs, seeds))
     if executor is None:
         if n_jobs is None:
             n_jobs = os.cpu_count() or 1
@@ -347,30 +389,102 @@ def _run_all(trial, lrs, seeds, executor, n_jobs):
             raise ValueError(f"n_jobs must be a positive integer, got {n_jobs!r}")
         n_jobs = min(n_jobs, len(lrs))
         if n_jobs == 1:
-            return [_run_trial(trial, lr, s) for lr, s in zip(lrs, seeds)]
+            return _run_here(trial, jobs)
         _check_picklable(trial)
         pool = _process_pool(n_jobs)
         try:
-            return _submit_all(pool, trial, lrs, seeds)
+            outcomes, lost = _submit_all(pool, trial, jobs)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+        return _rerun_lost(trial, jobs, outcomes, lost, max_retries, n_jobs)
     if not isinstance(executor, concurrent.futures.Executor):
         raise TypeError(f"executor must be a concurrent.futures.Executor, got "
                         f"{type(executor).__name__}")
-    if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
-        _check_picklable(trial)
-    return _submit_all(executor, trial, lrs, seeds)
+    if not isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+        return _submit_all(executor, trial, jobs)[0]
+    _check_picklable(trial)
+    outcomes, lost = _submit_all(executor, trial, jobs)
+    workers = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+    return _rerun_lost(trial, jobs, outcomes, lost, max_retries, workers)
 
 
-def _submit_all(executor, trial, lrs, seeds):
-    """Submit every trial, then collect the outcomes in submission order."""
-    futures = [executor.submit(_run_trial, trial, lr, s) for lr, s in zip(lrs, seeds)]
+def _run_here(trial, jobs):
+    """The trials one after the other in this process (Ctrl-C keeps the finished ones)."""
     outcomes = []
-    for future in futures:
-        try:
-            outcomes.append(future.result())
-        except Exception as exc:             # the worker died (e.g. BrokenProcessPool)
-            outcomes.append((None, f"{type(exc).__name__}: {exc}", math.nan))
+    try:
+        for lr, seed in jobs:
+            outcomes.append(_run_trial(trial, lr, seed))
+    except KeyboardInterrupt as interrupt:
+        interrupt.outcomes = outcomes
+        raise
+    return outcomes
+
+
+def _submit_all(executor, trial, jobs):
+    """Submit every trial, then collect the outcomes in submission order.
+
+    Returns the outcomes and the indices of the trials lost because the executor broke
+    (a worker process died): their outcome says so, and they may be run again.
+    """
+    futures = [executor.submit(_run_trial, trial, lr, s) for lr, s in jobs]
+    outcomes, lost = [], []
+    try:
+        for i, future in enumerate(futures):
+            try:
+                outcomes.append(future.result())
+            except concurrent.futures.BrokenExecutor as exc:
+                lost.append(i)
+                outcomes.append((None, _died(exc, attempts=1), math.nan))
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:     # the executor's own failure (dask's
+                outcomes.append((None, f"{type(exc).__name__}: {exc}", math.nan))  # KilledWorker)
+    except KeyboardInterrupt as interrupt:
+        for future in futures:
+            future.cancel()
+        interrupt.outcomes = [None if i in lost else o for i, o in enumerate(outcomes)]
+        raise
+    return outcomes, lost
+
+
+def _died(exc, attempts):
+    return (f"{type(exc).__name__}: the worker process running this trial died (a "
+            f"segfault, an out-of-memory kill, os._exit...) in {attempts} attempt"
+            f"{'s' if attempts > 1 else ''}")
+
+
+def _rerun_lost(trial, jobs, outcomes, lost, max_retries, parallel):
+    """Run the lost trials again, each in a fresh single-worker pool of its own, so a
+    trial that kills its worker takes down only itself; at most ``max_retries`` times."""
+    try:
+        return _rerun_lost_attempts(trial, jobs, outcomes, lost, max_retries, parallel)
+    except KeyboardInterrupt as interrupt:
+        interrupt.outcomes = [None if o[1] and "worker process" in o[1] else o
+                              for o in outcomes]
+        raise
+
+
+def _rerun_lost_attempts(trial, jobs, outcomes, lost, max_retries, parallel):
+    for attempt in range(2, max_retries + 2):
+        if not lost:
+            break
+        still_lost = []
+        for chunk_start in range(0, len(lost), parallel):
+            chunk = lost[chunk_start:chunk_start + parallel]
+            pools = [_process_pool(1) for _ in chunk]
+            try:
+                futures = [pool.submit(_run_trial, trial, *jobs[i])
+                           for pool, i in zip(pools, chunk)]
+                for i, future in zip(chunk, futures):
+                    try:
+                        outcomes[i] = future.result()
+                    except concurrent.futures.BrokenExecutor as exc:
+                        outcomes[i] = (None, _died(exc, attempt), math.nan)
+                        still_lost.append(i)
+            finally:
+                for pool in pools:
+                    pool.shutdown(wait=True, cancel_futures=True)
+        lost = still_lost
     return outcomes
 
 

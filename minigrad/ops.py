@@ -125,6 +125,13 @@ def _no_out(out) -> None:
         raise TypeError("minigrad reductions write no out= array; use the returned tensor")
 
 
+def _spread(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """``g`` copied back over every element it was reduced from (a new array of ``shape``)."""
+    out = np.empty(shape, dtype=g.dtype)
+    out[...] = g
+    return out
+
+
 def _keep(keepdim, keepdims) -> bool:
     return bool(keepdim if keepdims is None else keepdims)
 
@@ -213,9 +220,11 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
     def backward(g):
         grad_a = grad_b = None
         with np.errstate(divide="ignore", invalid="ignore"):
-            if a.requires_grad:
+            if a.requires_grad and isinstance(y, np.ndarray):
                 local = np.where(y == 0, 0, y * x ** (y - 1))
                 grad_a = unbroadcast(g * local, a.shape)
+            elif a.requires_grad:                          # a number: no where() needed
+                grad_a = g * (y * x ** (y - 1)) if y != 0 else np.zeros_like(g)
             if b.requires_grad:
                 local = np.where((x == 0) & (y >= 0), 0, out * np.log(x))
                 grad_b = unbroadcast(g * local, b.shape)
@@ -325,18 +334,20 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
     add), with ∂L/∂W computed directly in W's own row-major layout.
     """
     x, weight = as_tensor(input), as_tensor(weight)
-    if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[1]:
+    X, W = x.array, weight.array
+    if X.ndim == 0 or W.ndim != 2 or X.shape[-1] != W.shape[1]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied: an input of shape "
-                           f"{x.shape} does not fit a weight of shape {weight.shape}; the input's last dimension must be "
-                           f"in_features = {weight.shape[1] if weight.ndim == 2 else '?'}")
+                           f"{X.shape} does not fit a weight of shape {W.shape}; the input's "
+                           f"last dimension must be "
+                           f"in_features = {W.shape[1] if W.ndim == 2 else '?'}")
     if bias is not None:
         bias = as_tensor(bias)
-        if bias.shape not in ((weight.shape[0],), ()):
+        if bias.array.shape not in ((W.shape[0],), ()):
             raise RuntimeError(f"linear: bias of shape {bias.shape} does not fit "
-                               f"out_features = {weight.shape[0]}; it must have shape "
-                               f"({weight.shape[0]},)")
+                               f"out_features = {W.shape[0]}; it must have shape "
+                               f"({W.shape[0]},)")
     parents = (x, weight) if bias is None else (x, weight, bias)
-    out = x.array @ weight.array.T
+    out = X @ W.T
     if bias is not None:
         out += bias.array
 
@@ -344,9 +355,9 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
         rows = g.reshape(-1, g.shape[-1])                       # every row of the batch
         grad_bias = None
         if bias is not None and bias.requires_grad:
-            grad_bias = rows.sum(axis=0) if bias.ndim else rows.sum()
-        return (g @ weight.array if x.requires_grad else None,
-                rows.T @ x.array.reshape(-1, x.shape[-1]) if weight.requires_grad else None,
+            grad_bias = rows.sum(axis=0) if bias.array.ndim else rows.sum()
+        return (g @ W if x.requires_grad else None,
+                rows.T @ X.reshape(-1, X.shape[-1]) if weight.requires_grad else None,
                 grad_bias)
 
     saved = ((weight,) if x.requires_grad else ()) + ((x,) if weight.requires_grad else ())
@@ -396,7 +407,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A001,
     accumulate = np.float32 if out_dtype == np.float16 else out_dtype
 
     def backward(g):
-        return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape), a.shape),)
+        return (_spread(_restore_reduced(g, dims, keep, a.shape), a.shape),)
 
     out = _in_dtype(np.asarray(x.sum(axis=dims, keepdims=keep, dtype=accumulate)), out_dtype)
     return Tensor._make(out, (a,), backward, "sum")
@@ -416,7 +427,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A002
     accumulate = np.float32 if out_dtype == np.float16 else out_dtype
 
     def backward(g):
-        return (np.broadcast_to(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)
+        return (_spread(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)
 
     # Σ/n rather than np.mean: the same sum, without np.mean's Python overhead.
     total = np.asarray(a.array.sum(axis=dims, keepdims=keep, dtype=accumulate))
@@ -652,13 +663,13 @@ def relu(input) -> Tensor:  # noqa: A002
     """z = max(a, 0).   ∂z/∂a = 1 where a > 0, else 0 (0 at a = 0, as PyTorch).
 
     ``relu(−∞) = 0`` and ``relu(nan) = nan``; the gradient is g where a is positive or
-    nan (PyTorch passes it on there) and 0 where a ≤ 0.
+    nan (PyTorch passes it on there) and 0 where a ≤ 0 — computed as g·[a > 0 or nan],
+    so an incoming gradient that is itself nan stays nan there (PyTorch writes 0).
     """
     a = as_tensor(input)
-    off = a.array <= 0
-    out = np.where(off, a.array.dtype.type(0), a.array)
-    return Tensor._make(out, (a,), lambda g: (np.where(off, g.dtype.type(0), g),), "relu",
-                        (None,))
+    passes = ~(a.array <= 0)                   # True where a > 0, and where a is nan
+    out = np.maximum(a.array, 0)               # not a·passes: that gives nan at a = −∞
+    return Tensor._make(out, (a,), lambda g: (g * passes,), "relu", (None,))
 
 
 def tanh(input) -> Tensor:  # noqa: A002
@@ -740,29 +751,41 @@ def _softmax_dim(dim, axis, ndim: int, name: str, legacy_default: bool) -> int:
 # --------------------------------------------------------------------------------------
 # Losses
 # --------------------------------------------------------------------------------------
-def cross_entropy(logits, labels) -> Tensor:
+def cross_entropy(logits, labels, reduction: str = "none") -> Tensor:
     """ℓᵢ = −log softmax(zᵢ)_{yᵢ} = log Σ_c e^{z_ic} − z_{i,yᵢ}: one loss per row of logits.
 
-    ``logits`` z has shape (N, C), ``labels`` y holds N integer classes in 0 … C−1; the
-    result has shape (N,) (take ``.mean()`` for the usual loss).
+    ``logits`` z has shape (N, C), ``labels`` y holds N integer classes in 0 … C−1. With
+    ``reduction="none"`` the result is the N losses; ``"mean"`` gives (1/N) Σᵢ ℓᵢ and
+    ``"sum"`` Σᵢ ℓᵢ, as one node (PyTorch's loss functions reduce inside the op too).
 
     ∂L/∂z_ic = gᵢ · (softmax(zᵢ)_c − [c = yᵢ]): the predicted probabilities minus the
-    one-hot target. It is ``-log_softmax(z, dim=1)[arange(N), y]`` computed as one op, so
-    the graph gets one node instead of three and the backward is that formula directly.
+    one-hot target (times 1/N for the mean). It is ``-log_softmax(z, dim=1)[arange(N), y]``
+    computed as one op, so the graph gets one node instead of three or four and the
+    backward is that formula directly.
     """
     z = as_tensor(logits)
     labels = np.asarray(labels.array if isinstance(labels, Tensor) else labels)
     rows = np.arange(len(labels))
     x = _floating(z)
     shifted = x - x.max(axis=1, keepdims=True)               # log-sum-exp, stably
-    log_sum = np.log(np.exp(shifted).sum(axis=1))
+    exps = np.exp(shifted)
+    sums = exps.sum(axis=1, keepdims=True)
+    losses = np.log(sums[:, 0]) - shifted[rows, labels]
+    if reduction == "none":
+        out, divisor = losses, None
+    elif reduction in ("mean", "sum"):
+        divisor = len(labels) if reduction == "mean" else 1
+        with np.errstate(invalid="ignore"):                  # the mean of no rows is nan
+            out = np.asarray(losses.sum() / divisor, dtype=losses.dtype)
+    else:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
 
     def backward(g):
-        grad = np.exp(shifted - log_sum[:, np.newaxis])      # softmax(z)
+        grad = exps / sums                                   # softmax(z), kept from forward
         grad[rows, labels] -= 1                              # − one-hot(y)
-        return (grad * g[:, np.newaxis],)
+        return (grad * (g[:, np.newaxis] if divisor is None else g / divisor),)
 
-    return Tensor._make(log_sum - shifted[rows, labels], (z,), backward, "cross_entropy")
+    return Tensor._make(out, (z,), backward, "cross_entropy")
 
 
 # More elementwise maths and joins, same pattern (they use the helpers above).

@@ -151,12 +151,13 @@ class Tensor(TensorMethods):
         out._op = op
         out._retains_grad = False
         out._version_box = None if view_of is None else _version_box(view_of)
-        if _mode.enabled and any(p.requires_grad for p in parents):
+        if _mode.enabled and _any_requires_grad(parents):
             out.requires_grad = True
             out._parents = parents
             out._backward = backward
-            out._saved = tuple((t, _version_box(out if t is None else t),
-                                0 if t is None else t._version) for t in saved)
+            # (tensor, its version now); None stands for the output, at version 0.
+            out._saved = tuple([(t, 0 if t is None else t._version) for t in saved]) \
+                if saved else ()
         else:
             out.requires_grad = False
             out._parents = ()
@@ -390,10 +391,10 @@ class Tensor(TensorMethods):
         if self._backward is _RELEASED:
             raise RuntimeError(_RELEASED_MESSAGE)
 
-        grads = {id(self): gradient}
+        grads = {self: gradient}               # ∂L/∂node, by node, filled in as we go
         taken = {id(_memory_owner(gradient))}  # arrays a .grad holds now; the caller's too
         for node in reversed(topological_order(self)):
-            node_grad = grads.pop(id(node), None)
+            node_grad = grads.pop(node, None)
             if node_grad is None:
                 continue
             if node._backward is None or node._retains_grad:
@@ -402,18 +403,18 @@ class Tensor(TensorMethods):
                 continue
             if node._backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
-            for saved, box, version in node._saved:
-                if box[0] != version:
-                    raise RuntimeError(_modified_message(node, saved, box[0], version))
+            for saved, version in node._saved:
+                now = (node if saved is None else saved)._version
+                if now != version:
+                    raise RuntimeError(_modified_message(node, saved, now, version))
             parent_grads = node._backward(node_grad)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
                     continue
-                key = id(parent)
-                if key in grads:
-                    grads[key] = grads[key] + parent_grad
+                if parent in grads:                   # a second use: add (chain rule's Σ)
+                    grads[parent] = grads[parent] + parent_grad
                 else:
-                    grads[key] = parent_grad
+                    grads[parent] = parent_grad
             if not retain_graph:
                 node._parents, node._saved = (), ()
                 node._backward = _RELEASED
@@ -456,8 +457,9 @@ class Tensor(TensorMethods):
                 self._grad.array += grad
             return
         owner = _memory_owner(grad)
-        if (id(owner) in taken or not grad.flags.writeable or not grad.flags.c_contiguous
-                or grad.dtype != self.dtype):
+        flags = grad.flags
+        if (id(owner) in taken or not flags.writeable or not flags.c_contiguous
+                or grad.dtype != self.array.dtype):
             grad = np.array(grad, dtype=self.dtype, copy=True)
             owner = grad
         taken.add(id(owner))
@@ -715,14 +717,21 @@ def topological_order(root: Tensor) -> list:
         if parents_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for parent in node._parents:
-            if parent.requires_grad and id(parent) not in visited:
+            if parent.requires_grad and parent not in visited:
                 stack.append((parent, False))
     return order
+
+
+def _any_requires_grad(parents: tuple) -> bool:
+    for parent in parents:         # a plain loop: faster than any() on one or two inputs
+        if parent.requires_grad:
+            return True
+    return False
 
 
 # ops imports Tensor from this module, so import it last, and hand it to the methods.

@@ -135,6 +135,13 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, *, batch_size: i
     -------
     History
         The losses, learning rates and metrics, and whether training diverged.
+
+    Raises
+    ------
+    ValueError
+        If the inputs or targets contain nan or inf (checked up front for ``(X, y)``
+        pairs and ``val_data``, and on the batch whose loss was not finite for a
+        DataLoader): that is a data problem, not divergence.
     """
     if scheduler_interval not in ("epoch", "step"):
         raise ValueError(f"scheduler_interval must be 'epoch' or 'step'; "
@@ -144,6 +151,7 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, *, batch_size: i
     batches = _as_batches(train_data, batch_size, shuffle, seed)
     if val_data is not None:
         val_data = _check_pair("val_data", val_data)
+        _check_finite("val_data", *val_data)
     history = History()
     limit = _LossLimit(max_loss, divergence_factor)
     step_scheduler = _scheduler_stepper(scheduler)
@@ -161,6 +169,9 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, *, batch_size: i
                 value = _loss_value(loss)
                 history.step_loss.append(value)
                 problem = limit.check(value)
+                if problem and not math.isfinite(value):
+                    _check_finite(f"the batch of step {len(history.step_loss)}",
+                                  X_batch, y_batch)    # bad data is not a bad lr
                 if problem:
                     return _stop(history, f"{problem} at epoch {epoch + 1}, step "
                                           f"{len(history.step_loss)}")
@@ -255,10 +266,31 @@ def _check_pair(name: str, data) -> tuple:
     return X, y
 
 
+def _check_finite(name: str, X, y) -> None:
+    """Refuse inputs or targets holding nan or inf: no learning rate can fix those."""
+    for part, values in (("X", X), ("y", y)):
+        values = np.asarray(values.array if isinstance(values, Tensor) else values)
+        if values.dtype.kind not in "fc":
+            continue
+        bad = ~np.isfinite(values)
+        if bad.any():
+            rows = np.flatnonzero(bad.reshape(len(values), -1).any(axis=1)) if values.ndim \
+                else np.array([0])
+            kinds = " and ".join(k for k, present in (("nan", np.isnan(values).any()),
+                                                      ("inf", np.isinf(values).any()))
+                                 if present)
+            raise ValueError(f"{name}: {part} contains {kinds} ({int(bad.sum())} value(s), "
+                             f"in {len(rows)} sample(s), the first at index {rows[0]}). "
+                             "The loss cannot be finite on such data, whatever the "
+                             "learning rate: clean or impute it first (np.isfinite "
+                             "finds the values)")
+
+
 def _as_batches(train_data, batch_size, shuffle, seed):
     """An iterable giving one epoch of ``(X_batch, y_batch)`` per ``for`` loop."""
     if isinstance(train_data, (tuple, list)):
         X, y = _check_pair("train_data", train_data)
+        _check_finite("train_data", X, y)
         if seed is None:
             seed = int(generator().integers(2**32))
         return DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed)

@@ -4,6 +4,8 @@ The last test is the point of the module: on linear regression, gradient descent
 converges exactly when η < 2/λ_max, and λ_max from ``top_eigenvalue`` predicts where.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -172,10 +174,51 @@ def test_top_eigenvalue_is_reproducible_for_a_seed():
     assert top_eigenvalue(loss_fn, params, seed=5) == top_eigenvalue(loss_fn, params, seed=5)
 
 
-def test_top_eigenvalue_finds_largest_magnitude_even_if_negative():
+def test_top_eigenvalue_is_the_largest_algebraically_not_in_magnitude():
+    """λ_max is what η < 2/λ_max needs: 3 here, although −6 is larger in magnitude."""
     loss_fn, params = _quadratic(_symmetric([-6.0, 3.0, 2.0, 1.0, 0.5, 0.2, 0.1]), B)
     lam = top_eigenvalue(loss_fn, params, iters=300, tol=1e-9)
-    assert lam == pytest.approx(-6.0, rel=1e-6)
+    assert lam == pytest.approx(3.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_top_eigenvalue_at_a_saddle_with_plus_minus_lambda(seed):
+    """Eigenvalues ±2: power iteration gave −0.10, −1.40, −1.54, −0.44 for these seeds."""
+    loss_fn, params = _quadratic(_symmetric([2.0, -2.0, 1.0, -1.0, 0.5, -0.5, 0.0], seed=7), B)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                     # converges, so no warning
+        lam, v = top_eigenvalue(loss_fn, params, seed=seed, return_vector=True)
+    assert lam == pytest.approx(2.0, rel=1e-6)
+    Hv = hvp(loss_fn, params, v)
+    assert np.sqrt(sum(np.sum((h - lam * x) ** 2) for h, x in zip(Hv, v))) < 1e-5
+
+
+@pytest.mark.parametrize("gap", [1e-3, 1e-5])
+def test_top_eigenvalue_separates_a_near_tie(gap):
+    """(2, 2 − gap): the old tolerance on the change of λ stopped at 1.9995."""
+    loss_fn, params = _quadratic(_symmetric([2.0, 2.0 - gap, 1.0, 0.5, 0.2, 0.1, -1.0]), B)
+    lam = top_eigenvalue(loss_fn, params, tol=1e-9)
+    assert lam == pytest.approx(2.0, abs=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_top_eigenvalue_matches_eigvalsh_on_random_indefinite_matrices(seed):
+    rng = np.random.default_rng(100 + seed)
+    M = rng.standard_normal((7, 7))
+    A_random = (M + M.T) / 2                               # indefinite, in general
+    loss_fn, params = _quadratic(A_random, B)
+    expected = np.linalg.eigvalsh(A_random)[-1]
+    assert top_eigenvalue(loss_fn, params, tol=1e-10) == pytest.approx(expected, abs=1e-7)
+
+
+def test_top_eigenvalue_on_a_larger_spectrum_with_a_negative_direction():
+    """60 parameters, eigenvalues −5 … 4 with the top two 1e-3 apart."""
+    rng = np.random.default_rng(3)
+    eigenvalues = np.concatenate([[4.0, 3.999, -5.0], rng.uniform(-4, 3.5, 57)])
+    A_big = _symmetric(eigenvalues, seed=4)
+    theta = minigrad.tensor(rng.standard_normal(60), dtype=np.float64, requires_grad=True)
+    lam = top_eigenvalue(lambda: 0.5 * (theta @ (A_big @ theta)), [theta], tol=1e-10)
+    assert lam == pytest.approx(4.0, abs=1e-7)
 
 
 def test_top_eigenvalue_warns_when_iters_run_out():

@@ -533,3 +533,79 @@ def test_digits_train_end_to_end_in_batches():
     xb, yb = next(iter(loader))
     assert xb.shape == (100, 64) and xb.dtype == np.float32 and yb.dtype == np.int64
     assert sum(len(b) for _, b in loader) == len(y_tr)
+
+
+# ------------------------------------------------------------ faults (issue 12)
+@pytest.mark.parametrize("classes, per_class, fractions", [
+    (500, 2, (0.2, 0.2)),          # the review's case: was 1000 / 0 / 0
+    (3, 7, (0.15, 0.15)),
+    (10, 3, (0.1, 0.3)),
+    (7, 13, (0.33, 0.17)),
+])
+def test_stratified_split_gives_the_requested_sizes(classes, per_class, fractions):
+    n = classes * per_class
+    y = np.repeat(np.arange(classes), per_class)
+    X = np.arange(n).reshape(n, 1)
+    (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = train_val_test_split(
+        X, y, *fractions, seed=3, stratify=True)
+    n_val, n_test = round(fractions[0] * n), round(fractions[1] * n)
+    assert (len(y_tr), len(y_va), len(y_te)) == (n - n_val - n_test, n_val, n_test)
+    assert sorted(np.concatenate([X_tr, X_va, X_te]).ravel()) == list(range(n))
+    for part, share in ((y_va, fractions[0]), (y_te, fractions[1])):
+        counts = np.bincount(part, minlength=classes)      # the share, rounded down or up
+        assert np.all(np.abs(counts - share * per_class) < 1)
+
+
+def test_stratified_split_with_uneven_classes_keeps_totals_and_proportions():
+    y = np.random.default_rng(0).integers(0, 5, 203)
+    (_, y_tr), (_, y_va), (_, y_te) = train_val_test_split(
+        np.zeros((203, 2)), y, 0.15, 0.25, seed=1, stratify=True)
+    assert (len(y_va), len(y_te)) == (round(0.15 * 203), round(0.25 * 203))
+    for part, share in ((y_va, 0.15), (y_te, 0.25)):
+        assert np.all(np.abs(np.bincount(part, minlength=5) - share * np.bincount(y)) < 1)
+
+
+@pytest.mark.parametrize("y, message", [
+    (np.random.default_rng(0).standard_normal(50), "continuous values"),
+    (np.linspace(0, 1, 50, dtype=np.float32), "continuous values"),
+    (np.arange(50), "class of its own"),
+])
+def test_stratify_refuses_targets_that_are_not_class_labels(y, message):
+    with pytest.raises(ValueError, match=message):
+        train_val_test_split(np.zeros((50, 1)), y, stratify=True)
+
+
+def test_stratify_accepts_whole_number_floats():
+    y = np.repeat([0.0, 1.0], 10)
+    (_, y_tr), (_, y_va), _ = train_val_test_split(np.zeros((20, 1)), y, 0.2, 0.2,
+                                                   stratify=True)
+    assert np.bincount(y_va.astype(int)).tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.array([1.0, 2.7, 3.0], dtype=np.float32), "float32.*must be integers"),
+    (np.array([1.0, 2.0, 3.0], dtype=np.float64), "float64.*must be integers"),
+    (np.array([1, -2, 3], dtype=np.int8), "must be >= 0; found -2"),
+])
+def test_load_mnist_refuses_labels_that_would_be_truncated(tmp_path, labels, message):
+    images, _ = fake_mnist(3)
+    write_idx(tmp_path / "train-images-idx3-ubyte", images)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", labels)
+    with pytest.raises(ValueError, match="train-labels-idx1-ubyte: .*" + message):
+        load_mnist(tmp_path)
+
+
+def test_load_mnist_keeps_wide_integer_labels_whole(tmp_path):
+    images, _ = fake_mnist(3)
+    write_idx(tmp_path / "train-images-idx3-ubyte", images)
+    write_idx(tmp_path / "train-labels-idx1-ubyte", np.array([300, 70000, 2], dtype=np.int32))
+    _, y = load_mnist(tmp_path)
+    assert y.tolist() == [300, 70000, 2] and y.dtype == np.int64
+
+
+def test_read_idx_header_dimensions_that_overflow(tmp_path):
+    raw = b"\x00\x00\x0e\x04" + np.array([2 ** 32 - 1] * 4, dtype=">u4").tobytes() + b"\x00" * 8
+    path = tmp_path / "huge-idx"
+    path.write_bytes(raw)
+    with pytest.raises(ValueError, match=r"huge-idx: IDX header is damaged: its dimensions"):
+        read_idx(path)

@@ -28,6 +28,7 @@ def rates(scheduler, steps):
     """Group 0's rate after construction and after each of ``steps`` steps."""
     out = [scheduler.get_last_lr()[0]]
     for _ in range(steps):
+        scheduler.optimizer.step()      # the usual order (no gradients: nothing moves)
         scheduler.step()
         out.append(scheduler.get_last_lr()[0])
     return np.array(out)
@@ -80,9 +81,11 @@ def test_linear_warmup_closed_form():
 
 
 def test_lambda_lr_per_group():
-    sched = LambdaLR(make_optimizer(), [lambda t: 0.5 ** t, lambda t: t + 1])
-    sched.step()
-    sched.step()
+    opt = make_optimizer()
+    sched = LambdaLR(opt, [lambda t: 0.5 ** t, lambda t: t + 1])
+    for _ in range(2):
+        opt.step()
+        sched.step()
     assert sched.get_last_lr() == [0.1 * 0.25, 0.05 * 3]
 
 
@@ -121,8 +124,9 @@ def test_cyclic_sets_momentum_inversely():
     opt = make_optimizer(momentum=0.9)
     sched = CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=2)
     assert opt.param_groups[0]["momentum"] == 0.9
-    sched.step()
-    sched.step()
+    for _ in range(2):
+        opt.step()
+        sched.step()
     assert opt.param_groups[0]["lr"] == pytest.approx(0.1)
     assert opt.param_groups[0]["momentum"] == pytest.approx(0.8)
     adam = make_optimizer(cls=Adam)
@@ -316,7 +320,7 @@ def test_resume_with_last_epoch():
     (lambda o: ReduceLROnPlateau(o, threshold_mode="pct"), ValueError, "threshold mode"),
     (lambda o: ReduceLROnPlateau(o, min_lr=[0.1]), ValueError, "expected 2 min_lrs"),
     (lambda o: LambdaLR(o, [lambda t: 1.0]), ValueError, "Expected 2 lr_lambdas"),
-    (lambda o: LambdaLR(o, 0.5), TypeError, "must be callable"),
+    (lambda o: LambdaLR(o, 0.5), TypeError, "lr_lambda should be a function"),
     (lambda o: SequentialLR(o, [StepLR(o, 2), StepLR(o, 3)], milestones=[]), ValueError,
      "one milestone fewer"),
     (lambda o: SequentialLR(o, [ReduceLROnPlateau(o)], milestones=[]), ValueError,
@@ -364,6 +368,7 @@ def _drive(factory, steps, opt=None, sched=None, start=0):
     sched = sched or factory(opt)
     lrs = []
     for t in range(start, start + steps):
+        opt.step()
         if sched._needs_metric:
             sched.step(LOSSES[t])
         else:
@@ -387,7 +392,7 @@ def test_resuming_from_state_dict_gives_the_same_rates(name, tmp_path):
     opt, sched, first = _drive(factory, 20)
     opt_state, sched_state = opt.state_dict(), sched.state_dict()
     flat = all(not isinstance(v, (dict, type(None))) and not
-               (isinstance(v, list) and v and isinstance(v[0], (dict, list)))
+               (isinstance(v, list) and v and isinstance(v[0], (dict, list, type(None))))
                for v in sched_state.values())
     if flat:
         sched_state = _npz_round_trip(sched_state, tmp_path)
@@ -418,4 +423,98 @@ def test_state_dict_holds_only_plain_values(name):
     check(state, name)
     assert "optimizer" not in state
     if name == "LambdaLR":
-        assert "lr_lambdas" not in state
+        assert state["lr_lambdas"] == [None, None]      # functions: PyTorch saves None
+
+
+# ------------------------------------------- the schedulers added for issue 12, by value
+from minigrad.optim.lr_scheduler import (ChainedScheduler, ConstantLR,  # noqa: E402
+                                         CosineAnnealingWarmRestarts, MultiplicativeLR,
+                                         PolynomialLR)
+
+
+def test_multiplicative_lr_is_a_running_product():
+    values = rates(MultiplicativeLR(make_optimizer(), lambda t: 1 / (1 + t)), 8)
+    # η_t = η_0 ∏_{s=1..t} 1/(1+s) = η_0 / (t+1)!
+    np.testing.assert_allclose(values, [0.1 / math.factorial(t + 1) for t in range(9)],
+                               rtol=1e-12)
+
+
+def test_constant_lr_closed_form():
+    values = rates(ConstantLR(make_optimizer(), factor=0.25, total_iters=7), 200)
+    np.testing.assert_allclose(values, np.where(T < 7, 0.025, 0.1), rtol=1e-12)
+
+
+def test_polynomial_lr_closed_form():
+    values = rates(PolynomialLR(make_optimizer(), total_iters=50, power=2.0), 200)
+    np.testing.assert_allclose(values, 0.1 * (1 - np.minimum(T, 50) / 50) ** 2, rtol=1e-9,
+                               atol=1e-15)
+
+
+@pytest.mark.parametrize("T_0, T_mult", [(10, 1), (7, 2), (4, 3)])
+def test_warm_restarts_closed_form(T_0, T_mult):
+    eta_min = 0.001
+    values = rates(CosineAnnealingWarmRestarts(make_optimizer(), T_0=T_0, T_mult=T_mult,
+                                               eta_min=eta_min), 200)
+    expected, t_cur, t_i = [], 0, T_0
+    for _ in T:                     # restart when T_cur reaches T_i; the next is T_mult longer
+        expected.append(eta_min + (0.1 - eta_min) * (1 + math.cos(math.pi * t_cur / t_i)) / 2)
+        t_cur += 1
+        if t_cur == t_i:
+            t_cur, t_i = 0, t_i * T_mult
+    np.testing.assert_allclose(values, expected, rtol=1e-12)
+    restarts = [t for t in T[1:] if values[t] > values[t - 1]]
+    assert values[restarts[0]] == pytest.approx(0.1) and restarts[0] == T_0
+
+
+def test_chained_scheduler_multiplies_the_factors():
+    opt = make_optimizer()
+    warm, decay = ConstantLR(opt, factor=0.5, total_iters=3), ExponentialLR(opt, gamma=0.9)
+    values = rates(ChainedScheduler([warm, decay]), 10)
+    np.testing.assert_allclose(values, 0.1 * np.where(T[:11] < 3, 0.5, 1.0) * 0.9 ** T[:11],
+                               rtol=1e-12)
+
+
+def test_multistep_non_integer_milestone_never_fires():
+    values = rates(MultiStepLR(make_optimizer(), milestones=[2.5, 4]), 6)
+    np.testing.assert_allclose(values, [0.1] * 4 + [0.01] * 3, rtol=1e-12)
+
+
+@pytest.mark.parametrize("build", [lambda o: LambdaLR(o, lambda t: 0.9 ** t),
+                                   lambda o: MultiplicativeLR(o, [lambda t: 0.9] * 2),
+                                   lambda o: CosineAnnealingWarmRestarts(o, T_0=5),
+                                   lambda o: CyclicLR(o, 0.01, 0.1, cycle_momentum=False),
+                                   lambda o: InverseTimeLR(o, k=0.1)])
+def test_group_added_after_the_scheduler_is_refused(build):
+    opt = make_optimizer()
+    sched = build(opt)
+    opt.add_param_group({"params": [Param(np.zeros(1))], "lr": 0.5})
+    opt.step()
+    with pytest.raises(ValueError, match="after the scheduler was built"):
+        sched.step()
+
+
+def test_scheduler_classes_report_their_public_module():
+    import minigrad.optim.lr_scheduler as module
+    for name in module.__all__:
+        if isinstance(getattr(module, name), type):
+            assert getattr(module, name).__module__ == "minigrad.optim.lr_scheduler", name
+
+
+def test_step_before_optimizer_step_warns():
+    opt = make_optimizer()
+    sched = StepLR(opt, step_size=2)
+    with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
+        sched.step()
+
+
+def test_lambda_lr_state_dict_has_lr_lambdas_and_checkpoints(tmp_path):
+    from minigrad import checkpoint, nn
+    opt = make_optimizer()
+    sched = LambdaLR(opt, [lambda t: 0.5 ** t, lambda t: 1.0])
+    assert sched.state_dict()["lr_lambdas"] == [None, None]
+    milestones = MultiStepLR(make_optimizer(), milestones=[3, 3, 7.5])
+    model = nn.Linear(1, 1)
+    checkpoint.save(tmp_path / "c.npz", model, scheduler=milestones)
+    again = MultiStepLR(make_optimizer(), milestones=[1])
+    checkpoint.load(tmp_path / "c.npz", model, scheduler=again)
+    assert again.milestones == {3: 2, 7.5: 1}

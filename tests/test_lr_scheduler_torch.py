@@ -7,6 +7,7 @@ after every step. Skipped when PyTorch is not installed.
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -45,6 +46,8 @@ def build(module, optimizer, name, kwargs):
     kwargs = dict(kwargs)
     if "schedulers" in kwargs:
         kwargs["schedulers"] = [build(module, optimizer, n, k) for n, k in kwargs["schedulers"]]
+    if name == "ChainedScheduler":                  # takes no optimizer argument first
+        return module.ChainedScheduler(**kwargs)
     return getattr(module, name)(optimizer, **kwargs)
 
 
@@ -73,7 +76,7 @@ def assert_same_schedule(name, kwargs, opt_name="SGD", metrics=None, steps=STEPS
                                    [g["lr"] for g in topt.param_groups], rtol=1e-12,
                                    err_msg=where)
         np.testing.assert_allclose(momenta(opt), momenta(topt), rtol=1e-12, err_msg=where)
-        assert ours.last_epoch == theirs.last_epoch, where
+        assert getattr(ours, "last_epoch", None) == getattr(theirs, "last_epoch", None), where
     if hasattr(theirs, "base_lrs"):
         np.testing.assert_allclose(ours.base_lrs, theirs.base_lrs, rtol=1e-15)
     for g_ours, g_theirs in zip(opt.param_groups, topt.param_groups):
@@ -132,6 +135,28 @@ CASES = [
     ("SequentialLR", dict(schedulers=[("ExponentialLR", dict(gamma=0.9)),
                                       ("MultiStepLR", dict(milestones=[5, 10]))],
                           milestones=[3])),
+    # the five PyTorch had and minigrad lacked (issue 12)
+    ("MultiplicativeLR", dict(lr_lambda=lambda t: 0.97)),
+    ("MultiplicativeLR", dict(lr_lambda=[decay, lambda t: 1.0 if t % 3 else 0.8])),
+    ("ConstantLR", {}),
+    ("ConstantLR", dict(factor=0.1, total_iters=17)),
+    ("ConstantLR", dict(factor=1.0)),
+    ("PolynomialLR", {}),
+    ("PolynomialLR", dict(total_iters=80, power=2.0)),
+    ("PolynomialLR", dict(total_iters=100, power=0.5)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=10)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=7, T_mult=2, eta_min=0.001)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=5, T_mult=3)),
+    ("ChainedScheduler", dict(schedulers=[("ConstantLR", dict(factor=0.1, total_iters=10)),
+                                          ("ExponentialLR", dict(gamma=0.97))])),
+    ("ChainedScheduler", dict(schedulers=[("LinearLR", dict(start_factor=0.2, total_iters=8)),
+                                          ("MultiStepLR", dict(milestones=[30, 60])),
+                                          ("PolynomialLR", dict(total_iters=200))])),
+    ("SequentialLR", dict(schedulers=[("ConstantLR", dict(factor=0.1, total_iters=30)),
+                                      ("CosineAnnealingWarmRestarts", dict(T_0=15)),
+                                      ("PolynomialLR", dict(total_iters=40, power=1.5))],
+                          milestones=[10, 70])),
+    ("MultiStepLR", dict(milestones=[10, 25.5, 40.0, 60])),   # 25.5 never fires
 ]
 
 
@@ -241,3 +266,231 @@ def test_state_dict_resume_matches_torch(name, kwargs):
         theirs2.step()
         np.testing.assert_allclose(ours2.get_last_lr(), theirs2.get_last_lr(), rtol=1e-12)
         np.testing.assert_allclose(momenta(opt2), momenta(topt2), rtol=1e-12)
+
+
+# ---------------------------------------------------------- PyTorch's edges (issue 12, 19)
+def _outcome(module, optimizer, name, kwargs, steps=3):
+    """Rates after adding a group post-construction, or the exception's type."""
+    sched = build(module, optimizer, name, kwargs)
+    optimizer.add_param_group({"params": [_param(module, 4)], "lr": 0.5})
+    try:
+        for _ in range(steps):
+            optimizer.step()
+            sched.step()
+    except Exception as error:                              # noqa: BLE001
+        return type(error).__name__
+    return [float(g["lr"]) for g in optimizer.param_groups]
+
+
+def _param(module, n):
+    if module is lr_scheduler:
+        return Param(np.zeros(n))
+    return torch.zeros(n, requires_grad=True)
+
+
+@pytest.mark.parametrize("name, kwargs", CASES[:-5:3] + [CASES[-16], CASES[-13], CASES[-8]],
+                         ids=lambda x: x if isinstance(x, str) else "")
+def test_group_added_after_the_scheduler_as_torch(name, kwargs):
+    """Schedulers that keep one value per group raise (PyTorch's strict zip); the
+    recursive ones schedule the new group too — each as PyTorch does."""
+    opt, topt = make_optimizers()
+    ours = _outcome(lr_scheduler, opt, name, kwargs)
+    theirs = _outcome(torch.optim.lr_scheduler, topt, name, kwargs)
+    if isinstance(theirs, str):
+        assert ours == theirs
+    else:
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_lambda_lr_refuses_a_group_added_later_naming_the_cause():
+    opt, _ = make_optimizers()
+    sched = lr_scheduler.LambdaLR(opt, decay)
+    opt.add_param_group({"params": [Param(np.zeros(1))], "lr": 0.5})
+    opt.step()
+    with pytest.raises(ValueError, match="after the scheduler was built"):
+        sched.step()
+
+
+def test_non_integer_milestone_never_fires_as_torch():
+    opt, topt = make_optimizers()
+    ours = lr_scheduler.MultiStepLR(opt, milestones=[2.5, 4])
+    theirs = torch.optim.lr_scheduler.MultiStepLR(topt, milestones=[2.5, 4])
+    for _ in range(6):
+        opt.step(), topt.step(), ours.step(), theirs.step()
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-15)
+    assert ours.get_last_lr() == pytest.approx([0.1 * 0.1, 0.05 * 0.1])   # only 4 fired
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("StepLR", dict(step_size=3)), ("MultiStepLR", dict(milestones=[2, 5, 5, 9])),
+    ("ExponentialLR", dict(gamma=0.9)), ("ConstantLR", dict(factor=0.25, total_iters=4)),
+    ("LinearLR", dict(start_factor=0.2, total_iters=6)), ("PolynomialLR", dict(power=0.9)),
+    ("CosineAnnealingLR", dict(T_max=7)), ("LambdaLR", dict(lr_lambda=decay)),
+])
+def test_deprecated_step_epoch_as_torch(name, kwargs):
+    """``step(epoch)``: the closed form at that epoch, PyTorch's warning, word for word."""
+    opt, topt = make_optimizers()
+    ours = build(lr_scheduler, opt, name, kwargs)
+    theirs = build(torch.optim.lr_scheduler, topt, name, kwargs)
+    for epoch in [3, 3, 0, 7, 12, 5, 20]:
+        opt.step(), topt.step()
+        with pytest.warns(UserWarning) as ours_warned:
+            ours.step(epoch)
+        with pytest.warns(UserWarning) as theirs_warned:
+            theirs.step(epoch)
+        assert [str(w.message) for w in ours_warned] == [str(w.message) for w in theirs_warned]
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12)
+        assert ours.last_epoch == theirs.last_epoch
+
+
+@pytest.mark.parametrize("T_mult", [1, 2, 3])
+def test_warm_restarts_fractional_epochs_as_torch(T_mult):
+    """SGDR's per-batch use, ``step(epoch + i / iters)``, and jumps back and forth."""
+    opt, topt = make_optimizers()
+    ours = lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=10, T_mult=T_mult, eta_min=1e-4)
+    theirs = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(topt, T_0=10, T_mult=T_mult,
+                                                                  eta_min=1e-4)
+    epochs = [i / 7 for i in range(200)] + [0, 0.1, 12, 27, 3, 4.5, 80, 81, 3, 50.5]
+    for epoch in epochs:
+        opt.step(), topt.step()
+        ours.step(epoch)
+        theirs.step(epoch)
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), epoch
+        assert (ours.T_cur, ours.T_i, ours.last_epoch) == pytest.approx(
+            (theirs.T_cur, theirs.T_i, theirs.last_epoch)), epoch
+
+
+def test_scheduler_before_optimizer_step_warns_as_torch():
+    for module, opt in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.StepLR(opt, step_size=3)
+        with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
+            sched.step()
+    for module, opt in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.StepLR(opt, step_size=3)
+        opt.step()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            sched.step()                       # the right order: no warning
+
+
+def test_lambda_lr_state_dict_saves_callable_objects_as_torch():
+    class Scaled:
+        def __init__(self, k):
+            self.k = k
+
+        def __call__(self, epoch):
+            return self.k ** epoch
+
+    states = []
+    for module, opt in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.LambdaLR(opt, [Scaled(0.9), decay])
+        states.append(sched.state_dict()["lr_lambdas"])
+        restored = module.LambdaLR(opt, [Scaled(0.5), decay])
+        restored.load_state_dict(sched.state_dict())
+        assert restored.lr_lambdas[0].k == 0.9
+    assert states[0] == states[1] == [{"k": 0.9}, None]
+
+
+def test_classes_live_in_lr_scheduler_as_torch():
+    for name in ("LambdaLR", "StepLR", "MultiStepLR", "MultiplicativeLR", "ConstantLR",
+                 "PolynomialLR", "ChainedScheduler", "CosineAnnealingWarmRestarts",
+                 "SequentialLR", "ReduceLROnPlateau", "LRScheduler"):
+        assert getattr(lr_scheduler, name).__module__ == "minigrad.optim.lr_scheduler"
+        assert getattr(torch.optim.lr_scheduler, name).__module__ == "torch.optim.lr_scheduler"
+
+
+def test_tensor_learning_rate_is_updated_in_place_as_torch():
+    import minigrad
+
+    opt, topt = make_optimizers()
+    ours_lr, theirs_lr = minigrad.tensor(0.1, dtype=np.float64), torch.tensor(0.1,
+                                                                          dtype=torch.float64)
+    opt.param_groups[0]["lr"], topt.param_groups[0]["lr"] = ours_lr, theirs_lr
+    ours = lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    theirs = torch.optim.lr_scheduler.StepLR(topt, step_size=2, gamma=0.5)
+    for _ in range(5):
+        opt.step(), topt.step(), ours.step(), theirs.step()
+        assert opt.param_groups[0]["lr"] is ours_lr                 # the same object ...
+        assert ours_lr.item() == pytest.approx(theirs_lr.item(), rel=1e-15)   # ... updated
+        assert ours.get_last_lr()[0] is not ours_lr                  # a copy, as torch
+        assert ours.get_last_lr()[0].item() == pytest.approx(theirs.get_last_lr()[0].item())
+    assert ours.base_lrs[0].item() == theirs.base_lrs[0].item() == 0.1
+
+
+def _tensor_rates(opt, topt, values=(0.1, 0.05)):
+    """Make every group's rate a one-element tensor in both libraries."""
+    import minigrad
+    for g, tg, v in zip(opt.param_groups, topt.param_groups, values):
+        g["lr"], tg["lr"] = minigrad.tensor(v, dtype=np.float64), torch.tensor(v, dtype=torch.float64)
+
+
+def test_reduce_lr_on_plateau_keeps_tensor_rates_tensors_as_torch():
+    opt, topt = make_optimizers()
+    _tensor_rates(opt, topt)
+    ours, theirs = (m.ReduceLROnPlateau(o, patience=0)
+                    for m, o in ((lr_scheduler, opt), (torch.optim.lr_scheduler, topt)))
+    for metric in (1.0, 2.0, 3.0):
+        ours.step(metric)
+        theirs.step(metric)
+    assert [type(g["lr"]).__name__ for g in opt.param_groups] == ["Tensor", "Tensor"]
+    assert [g["lr"].item() for g in opt.param_groups] == pytest.approx(
+        [g["lr"].item() for g in topt.param_groups], rel=1e-15)
+
+
+def test_cyclic_lr_never_aliases_its_base_rates_as_torch():
+    """The group's tensor rate is written in place; base_lrs stay the starting values."""
+    opt, topt = make_optimizers()
+    _tensor_rates(opt, topt)
+    for module, o in ((lr_scheduler, opt), (torch.optim.lr_scheduler, topt)):
+        sched = module.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3)
+        for _ in range(4):
+            o.step()
+            sched.step()
+        assert [float(b) for b in sched.base_lrs] == [0.01, 0.01]
+    assert [g["lr"].item() for g in opt.param_groups] == pytest.approx(
+        [g["lr"].item() for g in topt.param_groups], rel=1e-12)
+
+
+def test_sequential_lr_containing_a_chained_scheduler_as_torch():
+    spec = ("SequentialLR", dict(
+        schedulers=[("ChainedScheduler", dict(schedulers=[
+            ("LinearLR", dict(start_factor=0.1, total_iters=5)),
+            ("ConstantLR", dict(factor=0.1, total_iters=5))])),
+                    ("ConstantLR", dict(factor=0.5, total_iters=5))],
+        milestones=[5]))
+    assert_same_schedule(*spec, steps=30)
+
+
+def test_cyclic_lr_state_dict_saves_a_callable_objects_attributes_as_torch():
+    class Decay:
+        def __init__(self):
+            self.rate = 0.9
+
+        def __call__(self, x):
+            return self.rate ** x
+
+    states = []
+    for module, o in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        fn = Decay()
+        sched = module.CyclicLR(o, 0.01, 0.1, scale_fn=fn, cycle_momentum=False)
+        state = sched.state_dict()
+        states.append((state["_scale_fn_custom"], "_scale_fn_ref" in state))
+        fn.rate = 0.5
+        sched.load_state_dict(state)
+        assert fn.rate == 0.9                         # the attributes came back
+    assert states[0] == states[1] == ({"rate": 0.9}, False)
+
+
+def test_one_cycle_lr_keeps_torchs_attribute_for_the_annealing():
+    for module, o in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.OneCycleLR(o, max_lr=1.0, total_steps=10, anneal_strategy="linear")
+        assert sched.state_dict()["_anneal_func_type"] == "linear"
+
+
+def test_plateau_error_when_a_group_was_added_reads_as_torch():
+    for module, o in zip((lr_scheduler, torch.optim.lr_scheduler), make_optimizers()):
+        sched = module.ReduceLROnPlateau(o, patience=0, min_lr=[1e-5, 1e-4])
+        o.add_param_group({"params": [_param(module, 2)], "lr": 0.05})
+        sched.step(1.0)
+        with pytest.raises(RuntimeError, match="The number of param groups in the"):
+            sched.step(2.0)

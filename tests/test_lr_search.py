@@ -7,6 +7,8 @@ cores stay fast. They are module-level functions, so worker processes can unpick
 import concurrent.futures
 import functools
 import os
+import sys
+import time
 import warnings
 
 import numpy as np
@@ -113,9 +115,119 @@ def test_failing_trials_are_recorded_and_never_crash_the_search():
         assert r.error == f"ValueError: lr {r.lr} is too large for this model"
 
 
-def test_a_dead_worker_is_recorded_as_a_failure():
-    result = grid_search(crashing_trial, [0.1, 0.3], n_jobs=2)
-    assert result.results[1].failed and "BrokenProcessPool" in result.results[1].error
+def test_a_trial_that_kills_its_worker_every_time_is_failed_and_the_rest_kept():
+    """os._exit breaks the pool; the finished and the innocent lost trials are kept."""
+    result = grid_search(crashing_trial, GRID, n_jobs=2, max_retries=1)
+    by_lr = {r.lr: r for r in result.results}
+    assert [lr for lr, r in by_lr.items() if r.failed] == [0.3, 0.45, 1.0, 2.0]
+    for lr in (0.3, 0.45, 1.0, 2.0):
+        assert "BrokenProcessPool" in by_lr[lr].error and "2 attempts" in by_lr[lr].error
+    assert result.best_lr == 0.1
+    assert _table(grid_search(crashing_trial, GRID[:2], n_jobs=1)) == _table(
+        grid_search(crashing_trial, GRID, n_jobs=2, max_retries=0))[:2]
+
+
+def killing_trial(lr, marker_dir, how):
+    """Kill the worker the first time lr == 0.3 runs (the marker file remembers)."""
+    marker = os.path.join(marker_dir, f"killed-{lr}")
+    if lr == 0.3 and not os.path.exists(marker):
+        open(marker, "w").close()
+        if how == "segfault":
+            os.kill(os.getpid(), __import__("signal").SIGSEGV)
+        elif how == "oom-kill":
+            os.kill(os.getpid(), __import__("signal").SIGKILL)
+        os._exit(1)
+    return quadratic_trial(lr)
+
+
+@pytest.mark.parametrize("how", ["segfault", "oom-kill", "os._exit"])
+def test_trials_lost_with_a_dead_worker_are_rerun_on_a_fresh_pool(tmp_path, how):
+    trial = functools.partial(killing_trial, marker_dir=str(tmp_path), how=how)
+    result = grid_search(trial, GRID, n_jobs=2, seed=4)
+    assert _table(result) == _table(grid_search(quadratic_trial, GRID, n_jobs=1, seed=4))
+    assert result.best_lr == 0.45
+
+
+def test_a_users_process_pool_that_breaks_is_recovered(tmp_path):
+    trial = functools.partial(killing_trial, marker_dir=str(tmp_path), how="os._exit")
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        result = grid_search(trial, GRID, executor=pool)
+    assert _table(result) == _table(grid_search(quadratic_trial, GRID, n_jobs=1))
+
+
+def exiting_trial(lr):
+    if lr > 0.2:
+        raise SystemExit(2)                   # what argparse does on a bad argument
+    return quadratic_trial(lr)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_system_exit_in_a_trial_is_a_failed_trial(n_jobs):
+    result = grid_search(exiting_trial, GRID, n_jobs=n_jobs)
+    assert [r.error for r in result.results if r.failed] == ["SystemExit: 2"] * 4
+    assert result.best_lr == 0.1
+
+
+def interrupted_trial(lr):
+    if lr > 0.2:
+        raise KeyboardInterrupt
+    return quadratic_trial(lr)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_ctrl_c_stops_the_search_and_keeps_the_finished_trials(n_jobs):
+    with pytest.raises(KeyboardInterrupt) as info:
+        grid_search(interrupted_trial, GRID, n_jobs=n_jobs)
+    partial = info.value.partial_result
+    assert [r.lr for r in partial.results] == GRID
+    assert [r.lr for r in partial.results if r.ok] == [0.01, 0.1]
+    assert all("interrupted" in r.error for r in partial.results[2:])
+    assert partial.best_lr == 0.1
+
+
+def test_same_seed_gives_every_trial_the_same_start():
+    result = grid_search(start_trial, GRID, n_jobs=1, seed=5, same_seed=True)
+    assert len({r.seed for r in result.results}) == 1
+    assert len({r.value for r in result.results}) == 1
+    differing = grid_search(start_trial, GRID, n_jobs=1, seed=5)
+    assert len({r.value for r in differing.results}) == len(GRID)
+    drawn = random_search(start_trial, 1e-3, 1.0, n=5, n_jobs=2, same_seed=True)
+    assert len({r.value for r in drawn.results}) == 1
+
+
+def _fit_trial(lr):
+    """fit() with validation data: the validation pass runs under no_grad, which must
+    not switch off the gradients of a trial training in another thread."""
+    from minigrad.train import fit
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((48 + 20000, 4)).astype(np.float32)  # a long validation pass
+    y = (X[:, 0] - X[:, 1] > 0).astype(np.int64)
+    model = nn.Linear(4, 2)
+    weights = np.random.default_rng(1).standard_normal((2, 4)).astype(np.float32)
+    with minigrad.no_grad():
+        model.weight.array[...] = weights          # the same start, whatever the thread
+        model.bias.array[...] = 0.0
+    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr),
+                  (X[:48], y[:48]), epochs=15, batch_size=8, seed=0,
+                  val_data=(X[48:], y[48:]), progress=False)
+    return history.val_loss[-1]
+
+
+def test_threads_give_the_same_results_as_in_process():
+    """Needs per-thread grad mode (the engine issue): with a global switch, one thread's
+    validation pass under no_grad() would stop another's training."""
+    lrs = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
+    alone = grid_search(_fit_trial, lrs, n_jobs=1)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)          # switch threads often, so the passes interleave
+    try:
+        for _ in range(3):
+            with concurrent.futures.ThreadPoolExecutor(4) as threads:
+                together = grid_search(_fit_trial, lrs, executor=threads)
+            assert _table(together) == _table(alone)
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def test_all_trials_failing_gives_no_best_and_a_warning():
@@ -171,18 +283,47 @@ def test_random_search_linear_scale():
 
 
 # ------------------------------------------------------------------ a dask cluster
-def test_dask_cluster_executor_gives_the_same_results():
+@pytest.fixture(scope="module")
+def dask_client():
+    """One LocalCluster of three worker processes for the dask tests (it takes seconds)."""
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=3, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
-        on_cluster = grid_search(quadratic_trial, GRID, executor=client.get_executor(),
-                                 seed=3)
-        drawn = random_search(quadratic_trial, 1e-3, 1.0, n=4, seed=1,
-                              executor=client.get_executor())
+        yield client
+
+
+def test_dask_cluster_executor_gives_the_same_results(dask_client):
+    on_cluster = grid_search(quadratic_trial, GRID, executor=dask_client.get_executor(),
+                             seed=3)
+    drawn = random_search(quadratic_trial, 1e-3, 1.0, n=4, seed=1,
+                          executor=dask_client.get_executor())
     assert _table(on_cluster) == _table(grid_search(quadratic_trial, GRID, n_jobs=2, seed=3))
     assert _table(drawn) == _table(random_search(quadratic_trial, 1e-3, 1.0, n=4, seed=1,
                                                  n_jobs=1))
+
+
+def crash_once(lr, marker_dir):
+    """Kill the worker process the first time lr == 0.3 runs, from inside the trial."""
+    marker = os.path.join(marker_dir, "killed")
+    if lr == 0.3 and not os.path.exists(marker):
+        open(marker, "w").close()
+        os.kill(os.getpid(), __import__("signal").SIGKILL)
+    time.sleep(0.2)                                   # long enough to overlap the kill
+    return quadratic_trial(lr)
+
+
+def test_dask_reschedules_the_trials_of_a_killed_worker(tmp_path, dask_client):
+    """A worker process of the LocalCluster is killed mid-search (SIGKILL, as the OOM
+    killer does); dask reruns its tasks elsewhere and every trial is recorded once,
+    with the in-process values."""
+    trial = functools.partial(crash_once, marker_dir=str(tmp_path))
+    before = set(dask_client.run(os.getpid).values())
+    result = grid_search(trial, GRID, executor=dask_client.get_executor(), seed=2)
+    after = set(dask_client.run(os.getpid).values())
+    assert os.path.exists(tmp_path / "killed") and before != after   # a worker did die
+    assert [r.lr for r in result.results] == GRID                     # each trial once
+    assert _table(result) == _table(grid_search(quadratic_trial, GRID, n_jobs=1, seed=2))
 
 
 def _table(result):

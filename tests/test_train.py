@@ -102,13 +102,14 @@ def test_divergence_stops_training_with_a_warning_not_an_exception():
 
 def test_non_finite_loss_stops_before_the_update():
     X, y = _regression()
-    y[5] = np.nan
+    X[5] *= 1e25                             # finite inputs whose squared error overflows
     model, loss_fn, optimizer = _setup()
     before = model.state_dict()
-    with pytest.warns(DivergenceWarning, match="loss is nan at epoch 1, step 1"):
+    with pytest.warns(DivergenceWarning, match="loss is inf at epoch 1, step 1"), \
+            np.errstate(over="ignore"):
         history = fit(model, loss_fn, optimizer, (X, y), epochs=1, batch_size=64,
                       progress=False)
-    assert history.diverged and np.isnan(history.step_loss[-1])
+    assert history.diverged and np.isinf(history.step_loss[-1])
     for name, value in model.state_dict().items():
         np.testing.assert_array_equal(value, before[name])   # no nan reached the weights
 
@@ -171,3 +172,23 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
     assert capsys.readouterr().err == ""
     fit(model, loss_fn, optimizer, (X, y), epochs=1, progress=True)
     assert "step" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------ faults (issue 12)
+@pytest.mark.parametrize("where", ["X", "y", "val X", "val y"])
+def test_nan_in_the_data_is_named_not_blamed_on_the_learning_rate(where):
+    X, y = _regression()
+    X_val, y_val = _regression(16, seed=1)
+    {"X": X, "y": y, "val X": X_val, "val y": y_val}[where][3] = np.nan
+    model, loss_fn, optimizer = _setup()
+    with pytest.raises(ValueError, match=r"contains nan .*index 3.*whatever the learning rate"):
+        fit(model, loss_fn, optimizer, (X, y), val_data=(X_val, y_val), progress=False)
+
+
+def test_inf_in_a_dataloader_batch_is_named_at_the_step_it_is_met():
+    X, y = _regression()
+    X[40, 1] = np.inf
+    model, loss_fn, optimizer = _setup()
+    loader = DataLoader(X, y, batch_size=16, shuffle=False)
+    with pytest.raises(ValueError, match=r"the batch of step 3: X contains inf"):
+        fit(model, loss_fn, optimizer, loader, progress=False)

@@ -25,7 +25,9 @@ directory, checking every file's SHA-256 before it is used.
 """
 
 import gzip
+import math
 import os
+import sys
 import tempfile
 import urllib.request
 from pathlib import Path
@@ -114,7 +116,12 @@ def read_idx(path):
         )
     shape = tuple(int(size) for size in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = IDX_DTYPES[type_code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize          # exact: Python ints never wrap
+    if expected > sys.maxsize:
+        raise ValueError(
+            f"{path}: IDX header is damaged: its dimensions {shape} multiply to "
+            f"{expected:,} bytes of {dtype.name}, more than any file or array can hold"
+        )
     found = len(raw) - header_size
     if found != expected:
         problem = "truncated" if found < expected else "longer than its header says"
@@ -177,6 +184,7 @@ def load_mnist(path, split="train"):
         )
     if labels.ndim != 1:
         raise ValueError(f"{labels_path}: expected 1-D labels; got shape {labels.shape}")
+    _check_labels(labels, labels_path)
     if len(images) != len(labels):
         raise ValueError(
             f"{images_path} holds {len(images)} images but {labels_path} holds "
@@ -185,6 +193,24 @@ def load_mnist(path, split="train"):
     X = images.reshape(len(images), -1).astype(np.float32) / PIXEL_MAX
     y = labels.astype(np.int64)
     return X, y
+
+
+def _check_labels(labels, path):
+    """Class labels are whole numbers >= 0: a float or negative label is refused, never
+    truncated to an integer (a float label file is not MNIST's layout)."""
+    if labels.dtype.kind == "f":
+        raise ValueError(
+            f"{path}: labels are stored as {labels.dtype} (IDX type code "
+            f"0x{_type_code(labels.dtype):02x}); class labels must be integers, and "
+            "converting would truncate them (e.g. 2.7 to 2)"
+        )
+    if len(labels) and labels.min() < 0:
+        raise ValueError(f"{path}: labels must be >= 0; found {int(labels.min())}")
+
+
+def _type_code(dtype):
+    return next(code for code, known in IDX_DTYPES.items() if known.kind == dtype.kind
+                and known.itemsize == dtype.itemsize)
 
 
 def download_mnist(cache_dir=None, splits=("train", "test"), base_url=MNIST_MIRRORS[0]):

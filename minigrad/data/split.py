@@ -26,8 +26,12 @@ def train_val_test_split(X, y, val_fraction=0.15, test_fraction=0.15, seed=0,
         Seed for ``numpy.random.default_rng``; ``None`` gives a fresh split.
     stratify : bool, default False
         If True, split each class of ``y`` separately, so every set keeps the
-        class proportions of the whole (``y`` must hold class labels). Sizes
-        are then rounded per class and may differ from the above by a few.
+        class proportions of the whole (``y`` must hold class labels: integers,
+        strings or booleans, or floats that are whole numbers). The sizes are
+        the same as without it: each class gives a set the whole part of its
+        share, and the leftover places go to the classes with the largest
+        remainders (ties drawn with ``seed``), so every class's count is its
+        share rounded down or up.
 
     Returns
     -------
@@ -38,7 +42,9 @@ def train_val_test_split(X, y, val_fraction=0.15, test_fraction=0.15, seed=0,
     ------
     ValueError
         If a fraction is out of range, the fractions leave no training data,
-        or ``X`` and ``y`` differ in length.
+        ``X`` and ``y`` differ in length, or ``stratify=True`` is given targets
+        that are not class labels (continuous values, or every sample its own
+        class).
 
     Examples
     --------
@@ -52,23 +58,17 @@ def train_val_test_split(X, y, val_fraction=0.15, test_fraction=0.15, seed=0,
     _check_fractions(val_fraction, test_fraction)
     rng = np.random.default_rng(seed)
 
-    if stratify:
-        if y.size != len(y):
-            raise ValueError(
-                f"stratify=True needs one class label per sample; got y of shape {y.shape}"
-            )
-        labels = y.reshape(len(y))
-        groups = [np.flatnonzero(labels == label) for label in np.unique(labels)]
-    else:
-        groups = [np.arange(len(y))]
+    n_val, n_test = round(val_fraction * len(y)), round(test_fraction * len(y))
+    groups = _classes(y) if stratify else [np.arange(len(y))]
+    sizes = np.array([len(g) for g in groups])
+    val_counts = _apportion(n_val, val_fraction * sizes, sizes, rng)
+    test_counts = _apportion(n_test, test_fraction * sizes, sizes - val_counts, rng)
     train, val, test = [], [], []
-    for indices in groups:
+    for indices, k_val, k_test in zip(groups, val_counts, test_counts):
         indices = rng.permutation(indices)
-        n_val = round(val_fraction * len(indices))
-        n_test = round(test_fraction * len(indices))
-        val.append(indices[:n_val])
-        test.append(indices[n_val:n_val + n_test])
-        train.append(indices[n_val + n_test:])
+        val.append(indices[:k_val])
+        test.append(indices[k_val:k_val + k_test])
+        train.append(indices[k_val + k_test:])
 
     # Shuffle once more so a stratified split does not come out grouped by class.
     train, val, test = (rng.permutation(np.concatenate(part)) for part in (train, val, test))
@@ -78,6 +78,44 @@ def train_val_test_split(X, y, val_fraction=0.15, test_fraction=0.15, seed=0,
             f"val_fraction={val_fraction}, test_fraction={test_fraction})"
         )
     return (X[train], y[train]), (X[val], y[val]), (X[test], y[test])
+
+
+def _classes(y):
+    """The indices of each class of ``y``, refusing targets that are not labels."""
+    if y.size != len(y):
+        raise ValueError(
+            f"stratify=True needs one class label per sample; got y of shape {y.shape}"
+        )
+    labels = y.reshape(len(y))
+    if labels.dtype.kind in "fc" and not np.all(np.mod(labels, 1) == 0):
+        raise ValueError(
+            "stratify=True needs class labels, but y holds continuous values "
+            f"({labels.dtype} with fractional parts, e.g. {labels[np.mod(labels, 1) != 0][0]!r}); "
+            "stratify on binned targets (np.digitize) or pass stratify=False"
+        )
+    classes, counts = np.unique(labels, return_counts=True)
+    if len(y) > 1 and counts.max() == 1:
+        raise ValueError(
+            f"stratify=True: each of the {len(y)} samples is a class of its own, so "
+            "there is nothing to stratify; are these class labels?"
+        )
+    return [np.flatnonzero(labels == label) for label in classes]
+
+
+def _apportion(total, shares, capacity, rng):
+    """Whole counts, one per class, summing to ``total``: the whole part of each share,
+    then one more for the classes with the largest remainders (ties in random order),
+    never more than a class's ``capacity`` (largest-remainder rounding)."""
+    counts = np.minimum(np.floor(shares).astype(np.int64), capacity)
+    remainders = shares - counts
+    order = rng.permutation(len(shares))
+    order = order[np.argsort(-remainders[order], kind="stable")]
+    while counts.sum() < total:
+        room = order[counts[order] < capacity[order]]
+        if len(room) == 0:                 # cannot happen while total <= capacity.sum()
+            raise ValueError(f"cannot place {total} samples in classes of sizes {capacity}")
+        counts[room[:total - counts.sum()]] += 1
+    return counts
 
 
 def _check_fractions(val_fraction, test_fraction):

@@ -118,7 +118,7 @@ def cross_entropy(input, target, reduction: str = "mean") -> Tensor:
     check_reduction(reduction)
     input = as_tensor(input)
     labels = _check_labels(input, target)
-    return _reduce(ops.cross_entropy(input, labels), reduction)
+    return ops.cross_entropy(input, labels, reduction)       # the op reduces as well
 
 
 def _check_labels(input: Tensor, target) -> np.ndarray:

@@ -85,7 +85,7 @@ class Adagrad(Optimizer):
             state["step"] += 1
             t, s = state["step"], state["sum"]
             g = l2_penalty(g, theta, group["weight_decay"])
-            eta_t = group["lr"] / (1 + (t - 1) * group["lr_decay"])
+            eta_t = float(group["lr"]) / (1 + (t - 1) * group["lr_decay"])
             s += g * g
             theta -= eta_t * (g / (np.sqrt(s) + group["eps"]))
         return loss

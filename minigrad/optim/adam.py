@@ -113,7 +113,7 @@ class Adam(Optimizer):
         """One update of every parameter that has a gradient (the loop body above)."""
         loss = self._closure_loss(closure)
         for group, theta, g, state in self._parameters_with_grad():
-            eta, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+            eta, (beta1, beta2), eps = float(group["lr"]), group["betas"], group["eps"]
             state["step"] += 1
             t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
             if group["decoupled_weight_decay"]:

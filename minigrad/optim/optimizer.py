@@ -291,6 +291,8 @@ def check_hyperparameter(name, value, low=0.0, high=None, high_inclusive=True, r
     Checks ``low <= value`` and, when ``high`` is given, ``value <= high`` (or
     ``value < high`` with ``high_inclusive=False``).
     """
+    if hasattr(value, "numel") and value.numel() == 1:      # a one-element Tensor, as torch
+        value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"Invalid {name}: {value!r} (must be a real number)")
     ok = low <= value and (high is None or (value <= high if high_inclusive else value < high))

@@ -92,7 +92,7 @@ class RMSprop(Optimizer):
         """One update of every parameter that has a gradient (the loop body above)."""
         loss = self._closure_loss(closure)
         for group, theta, g, state in self._parameters_with_grad():
-            eta, alpha, mu = group["lr"], group["alpha"], group["momentum"]
+            eta, alpha, mu = float(group["lr"]), group["alpha"], float(group["momentum"])
             state["step"] += 1
             g = l2_penalty(g, theta, group["weight_decay"])
             v = state["square_avg"]

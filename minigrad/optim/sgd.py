@@ -86,7 +86,7 @@ class SGD(Optimizer):
         """One update of every parameter that has a gradient (the loop body above)."""
         loss = self._closure_loss(closure)
         for group, theta, g, state in self._parameters_with_grad():
-            eta, mu, tau = group["lr"], group["momentum"], group["dampening"]
+            eta, mu, tau = float(group["lr"]), float(group["momentum"]), group["dampening"]
             g = l2_penalty(g, theta, group["weight_decay"])
             if mu != 0:
                 b = state.get("momentum_buffer")

@@ -25,22 +25,33 @@ To draw :math:`\eta(t)` without training anything, use :func:`lr_schedule`::
     lr_schedule(lambda opt: SequentialLR(opt, [...], [10]), 100)
     lr_schedule(ReduceLROnPlateau, losses=val_losses, patience=2)
 
-Left out from PyTorch: the deprecated ``step(epoch)`` argument, ``verbose``,
-``MultiplicativeLR``, ``ConstantLR``, ``PolynomialLR``, ``ChainedScheduler`` and
-``CosineAnnealingWarmRestarts``.
+Left out from PyTorch: ``verbose`` and ``swa_utils.SWALR``. The deprecated
+``step(epoch)`` works as in PyTorch (closed form, with PyTorch's deprecation warning).
+Every class reports ``__module__ == "minigrad.optim.lr_scheduler"``, where it is
+public (code that tells a scheduler from a plain function by its module, as d2l's
+does, works).
 """
 
-from minigrad.optim.lr_scheduler.base import LRScheduler
-from minigrad.optim.lr_scheduler.by_formula import (CosineAnnealingLR, ExponentialLR,
-                                                    InverseTimeLR, LambdaLR, LinearLR,
-                                                    MultiStepLR, StepLR)
-from minigrad.optim.lr_scheduler.cyclic import CyclicLR, OneCycleLR
+from minigrad.optim.lr_scheduler.base import EPOCH_DEPRECATION_WARNING, LRScheduler
+from minigrad.optim.lr_scheduler.by_formula import (ConstantLR, CosineAnnealingLR,
+                                                    ExponentialLR, InverseTimeLR, LambdaLR,
+                                                    LinearLR, MultiplicativeLR, MultiStepLR,
+                                                    PolynomialLR, StepLR)
+from minigrad.optim.lr_scheduler.cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from minigrad.optim.lr_scheduler.evaluate import lr_schedule
 from minigrad.optim.lr_scheduler.loss_driven import LossRatioLR, ReduceLROnPlateau
-from minigrad.optim.lr_scheduler.sequential import SequentialLR
+from minigrad.optim.lr_scheduler.sequential import ChainedScheduler, SequentialLR
 
 __all__ = [
-    "LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "InverseTimeLR",
-    "CosineAnnealingLR", "LinearLR", "OneCycleLR", "CyclicLR", "SequentialLR",
-    "ReduceLROnPlateau", "LossRatioLR", "lr_schedule",
+    "LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR",
+    "LinearLR", "ExponentialLR", "PolynomialLR", "InverseTimeLR", "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts", "OneCycleLR", "CyclicLR", "SequentialLR",
+    "ChainedScheduler", "ReduceLROnPlateau", "LossRatioLR", "lr_schedule",
+    "EPOCH_DEPRECATION_WARNING",
 ]
+
+for _name in __all__:                  # the public home, as torch.optim.lr_scheduler's
+    _object = globals()[_name]
+    if isinstance(_object, type) or callable(_object):
+        _object.__module__ = __name__
+del _name, _object

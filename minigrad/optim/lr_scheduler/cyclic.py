@@ -1,8 +1,13 @@
-"""Schedules that go up and down: one-cycle and cyclic learning rates."""
+"""Schedules that go up and down: one-cycle, cyclic, and cosine with warm restarts."""
 
+import functools
 import math
+import types
 
-from minigrad.optim.lr_scheduler.base import LRScheduler, _check_optimizer, _check_positive_int, _per_group
+from minigrad.optim.lr_scheduler.base import (LRScheduler, _check_optimizer,
+                                              _check_positive_int, _per_group,
+                                              _set_group_value,
+                                              _warn_if_stepped_before_optimizer)
 
 
 class OneCycleLR(LRScheduler):
@@ -82,7 +87,7 @@ class OneCycleLR(LRScheduler):
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError("anneal_strategy must be one of 'cos' or 'linear', "
                              f"instead got {anneal_strategy!r}")
-        self.anneal_strategy = anneal_strategy
+        self._anneal_func_type = anneal_strategy       # PyTorch's attribute name
 
         n = self.total_steps
         if three_phase:
@@ -116,10 +121,22 @@ class OneCycleLR(LRScheduler):
                                       _per_group("max_momentum", optimizer, max_momentum))
         super().__init__(optimizer, last_epoch)
 
-    def _anneal(self, start, end, pct):
-        if self.anneal_strategy == "cos":
-            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+    @staticmethod
+    def _annealing_cos(start, end, pct):
+        """From ``start`` at pct = 0 to ``end`` at pct = 1 along half a cosine."""
+        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+    @staticmethod
+    def _annealing_linear(start, end, pct):
+        """From ``start`` to ``end`` along a straight line."""
         return (end - start) * pct + start
+
+    def _anneal(self, start, end, pct):
+        kind = getattr(self, "_anneal_func_type", None)
+        if kind is None:                       # a state dict of PyTorch < 2.2 had the
+            return self.anneal_func(start, end, pct)   # function itself, anneal_func
+        return self._annealing_cos(start, end, pct) if kind == "cos" else \
+            self._annealing_linear(start, end, pct)
 
     def get_lr(self):
         t = self.last_epoch
@@ -193,7 +210,7 @@ class CyclicLR(LRScheduler):
     custom ``scale_fn`` out; build the scheduler with it again before loading.
     """
 
-    _not_saved = ("optimizer", "_scale_fn_custom")
+    _not_saved = ("optimizer", "_scale_fn_ref")
 
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
                  mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
@@ -202,7 +219,7 @@ class CyclicLR(LRScheduler):
         base_lrs = _per_group("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for group, lr in zip(optimizer.param_groups, base_lrs):
-                group["lr"] = lr
+                _set_group_value(group, "lr", lr)       # never aliases base_lrs
         self.max_lrs = _per_group("max_lr", optimizer, max_lr)
 
         step_size_up = float(step_size_up)
@@ -215,11 +232,10 @@ class CyclicLR(LRScheduler):
         self.mode = mode
         self.gamma = gamma
         self._scale_fn_custom = scale_fn
-        if scale_fn is None:   # the built-in modes fix what they scale by
-            scale_mode = "iterations" if mode == "exp_range" else "cycle"
         if scale_mode not in ("cycle", "iterations"):
             raise ValueError(f"scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
         self.scale_mode = scale_mode
+        self._init_scale_fn()
 
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
@@ -232,15 +248,39 @@ class CyclicLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
+    def _init_scale_fn(self):
+        """The built-in modes fix the scale and what it is a function of (as PyTorch)."""
+        if self._scale_fn_custom is not None:
+            return
+        if self.mode == "triangular":
+            self._scale_fn_ref, self.scale_mode = _triangular_scale_fn, "cycle"
+        elif self.mode == "triangular2":
+            self._scale_fn_ref, self.scale_mode = _triangular2_scale_fn, "cycle"
+        else:
+            self._scale_fn_ref = functools.partial(_exp_range_scale_fn, self.gamma)
+            self.scale_mode = "iterations"
+
     def scale_fn(self, x):
         """The amplitude scale :math:`s(x)` (of the cycle number or of the step)."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
-        if self.mode == "triangular":
-            return 1.0
-        if self.mode == "triangular2":
-            return 1 / (2.0 ** (x - 1))
-        return self.gamma ** x
+        return self._scale_fn_ref(x)
+
+    def state_dict(self):
+        """As PyTorch: no function is saved; a callable object's attributes are."""
+        state = super().state_dict()
+        fn = self._scale_fn_custom
+        state["_scale_fn_custom"] = (None if fn is None or isinstance(fn, types.FunctionType)
+                                     else dict(vars(fn)))
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved_fn = state.pop("_scale_fn_custom", None)
+        super().load_state_dict(state)
+        if saved_fn is not None:
+            self._scale_fn_custom.__dict__.update(saved_fn)
+        self._init_scale_fn()
 
     def get_lr(self):
         t = self.last_epoch
@@ -263,6 +303,99 @@ class CyclicLR(LRScheduler):
 
 
 
+class CosineAnnealingWarmRestarts(LRScheduler):
+    r"""Cosine annealing with warm restarts (Loshchilov and Hutter, SGDR, 2017): anneal
+    from :math:`\eta_0` to :math:`\eta_{min}` over :math:`T_i` steps, jump back to
+    :math:`\eta_0`, and make the next period :math:`T_{mult}` times longer:
+
+    .. math::
+        \eta_t = \eta_{min} + \tfrac12 (\eta_0 - \eta_{min})
+                 \left(1 + \cos\frac{T_{cur}\,\pi}{T_i}\right),
+
+    where :math:`T_{cur}` counts the steps since the last restart and :math:`T_i` is
+    the current period (:math:`T_0, T_0 T_{mult}, T_0 T_{mult}^2, \dots`).
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    T_0 : int
+        Length of the first period, in steps.
+    T_mult : int, optional
+        Factor by which each period is longer than the last (default: 1).
+    eta_min : float, optional
+        :math:`\eta_{min}` (default: 0).
+    last_epoch : int, optional
+        Index of the last step taken; -1 (the default) starts the schedule.
+
+    Notes
+    -----
+    Computed from :math:`T_{cur}`, not recursively. ``step(epoch)`` with a fractional
+    epoch (``step(epoch + i / iters)`` inside an epoch of ``iters`` batches) is a
+    feature here, not deprecated, as in PyTorch: with :math:`T_{mult} > 1` the period
+    containing ``epoch`` is :math:`n = \lfloor \log_{T_{mult}}(1 + \text{epoch}
+    (T_{mult} - 1)/T_0) \rfloor`.
+    """
+
+    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+        if isinstance(T_0, bool) or not isinstance(T_0, int) or T_0 <= 0:
+            raise ValueError(f"Expected positive integer T_0, but got {T_0}")
+        if isinstance(T_mult, bool) or not isinstance(T_mult, int) or T_mult < 1:
+            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult}")
+        if not isinstance(eta_min, (float, int)):
+            raise ValueError(f"Expected float or int eta_min, but got {eta_min} of type "
+                             f"{type(eta_min)}")
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = eta_min
+        self.T_cur = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        cosine = (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+        return [self.eta_min + (eta_0 - self.eta_min) * cosine
+                for eta_0, _ in self._per_group_of(self.base_lrs)]
+
+    def step(self, epoch=None):
+        """Advance one step, or jump to ``epoch`` (may be fractional)."""
+        _warn_if_stepped_before_optimizer(self)
+        self._step_count += 1
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i:                  # restart
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch}")
+        elif epoch >= self.T_0:
+            if self.T_mult == 1:
+                self.T_cur = epoch % self.T_0
+            else:
+                n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+                self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+                self.T_i = self.T_0 * self.T_mult ** n
+        else:
+            self.T_i = self.T_0
+            self.T_cur = epoch
+        self.last_epoch = math.floor(epoch)
+        self._set_lrs(self.get_lr())
+
+
+def _triangular_scale_fn(x):
+    return 1.0
+
+
+def _triangular2_scale_fn(x):
+    return 1 / (2.0 ** (x - 1))
+
+
+def _exp_range_scale_fn(gamma, x):
+    return gamma ** x
+
+
 def _phase(end_step, start_lr, end_lr, start_momentum, end_momentum):
     return {"end_step": end_step, "start_lr": start_lr, "end_lr": end_lr,
             "start_momentum": start_momentum, "end_momentum": end_momentum}
@@ -281,7 +414,7 @@ def _set_momentum(group, use_beta1, momentum):
     if use_beta1:
         group["betas"] = (momentum, *group["betas"][1:])
     else:
-        group["momentum"] = momentum
+        group["momentum"] = momentum     # assigned, not written in place (as PyTorch)
 
 
 def _start_momentum_cycle(optimizer, use_beta1, base_momentums, max_momentums):

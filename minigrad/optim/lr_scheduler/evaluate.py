@@ -49,7 +49,8 @@ def lr_schedule(scheduler, steps=None, *, lr=0.1, losses=None, **kwargs):
     """
     from minigrad.optim.sgd import SGD      # the optimizer module does not import us
 
-    sched = scheduler(SGD([Tensor(np.zeros(1), requires_grad=True)], lr=lr), **kwargs)
+    optimizer = SGD([Tensor(np.zeros(1), requires_grad=True)], lr=lr)
+    sched = scheduler(optimizer, **kwargs)
     if not isinstance(sched, LRScheduler):
         raise TypeError(f"lr_schedule needs a scheduler, but building it gave a "
                         f"{type(sched).__name__}")
@@ -66,6 +67,7 @@ def lr_schedule(scheduler, steps=None, *, lr=0.1, losses=None, **kwargs):
 
     values = [sched.get_last_lr()[0]]
     for t in range(1, steps):
+        optimizer.step()                  # nothing to update; keeps the usual order
         if losses is not None:
             sched.step(losses[t - 1])
         else:

@@ -2,7 +2,8 @@
 
 import math
 
-from minigrad.optim.lr_scheduler.base import LRScheduler, _check_optimizer, _as_float
+from minigrad.optim.lr_scheduler.base import (LRScheduler, _as_float, _check_optimizer,
+                                              _set_group_value)
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -115,15 +116,18 @@ class ReduceLROnPlateau(LRScheduler):
         groups = self.optimizer.param_groups
         if len(self.min_lrs) != len(groups):
             if self.default_min_lr is None:
-                raise RuntimeError(f"the optimizer now has {len(groups)} param groups but "
-                                   f"ReduceLROnPlateau was given {len(self.min_lrs)} "
-                                   "min_lrs; set its min_lrs to one per group")
+                raise RuntimeError(f"The number of param groups in the `optimizer` "
+                                   f"({len(groups)}) differs from when `ReduceLROnPlateau` "
+                                   f"was initialized ({len(self.min_lrs)}), usually due to a "
+                                   "new param group being added to the optimizer. Please "
+                                   "modify the `min_lrs` field to match the length of the "
+                                   "`optimizer` param groups.")
             self.min_lrs = [self.default_min_lr] * len(groups)
         for group, min_lr in zip(groups, self.min_lrs):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+                _set_group_value(group, "lr", new_lr)    # a Tensor rate stays a Tensor
 
 
 class LossRatioLR(LRScheduler):

@@ -1,9 +1,10 @@
-"""Running schedulers one after another."""
+"""Combining schedulers: one after another (SequentialLR) or all at once (ChainedScheduler)."""
 
 import copy
 from bisect import bisect_right
 
-from minigrad.optim.lr_scheduler.base import LRScheduler, _check_optimizer
+from minigrad.optim.lr_scheduler.base import (LRScheduler, _check_optimizer, _copy_value,
+                                              _set_group_value)
 
 
 class SequentialLR(LRScheduler):
@@ -56,7 +57,7 @@ class SequentialLR(LRScheduler):
         self.optimizer = optimizer
 
         for group in optimizer.param_groups:       # back to the initial rates ...
-            group["lr"] = group["initial_lr"]
+            _set_group_value(group, "lr", group["initial_lr"])
         self._undo_initial_steps(self)             # ... and to before step 0
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
@@ -64,10 +65,11 @@ class SequentialLR(LRScheduler):
 
     @staticmethod
     def _undo_initial_steps(scheduler):
-        if isinstance(scheduler, SequentialLR):
+        """Step every scheduler inside (of a SequentialLR or ChainedScheduler) back by one."""
+        if hasattr(scheduler, "_schedulers"):
             for inner in scheduler._schedulers:
                 SequentialLR._undo_initial_steps(inner)
-        else:
+        elif hasattr(scheduler, "last_epoch"):
             scheduler.last_epoch -= 1
 
     def step(self):
@@ -98,5 +100,72 @@ class SequentialLR(LRScheduler):
             raise ValueError(f"loaded state dict has {len(inner)} schedulers, "
                              f"but this SequentialLR has {len(self._schedulers)}")
         super().load_state_dict(state)
+        for scheduler, s in zip(self._schedulers, inner):
+            scheduler.load_state_dict(s)
+
+
+class ChainedScheduler(LRScheduler):
+    r"""Step several schedulers together, each on the rate the previous one left, so
+    their factors multiply: e.g. a :class:`ConstantLR` warm-up times an
+    :class:`ExponentialLR` decay.
+
+    Parameters
+    ----------
+    schedulers : list of LRScheduler
+        The schedulers, all on the same optimizer; ``step()`` steps them in this order.
+    optimizer : Optimizer, optional
+        The optimizer they share (default: ``schedulers[0].optimizer``).
+
+    Notes
+    -----
+    Only schedulers that update the rate recursively (``lr ← lr · factor``) compose
+    this way; one computed from ``base_lrs`` alone (:class:`LambdaLR`,
+    :class:`CyclicLR`, ...) overwrites what the others did. The loss-driven
+    :class:`ReduceLROnPlateau` and :class:`LossRatioLR` cannot be chained (their
+    ``step`` needs the loss). ``get_last_lr()`` is the last scheduler's.
+    """
+
+    def __init__(self, schedulers, optimizer=None):
+        if len(schedulers) < 1:
+            raise ValueError("ChainedScheduler expects at least one scheduler to be chained, "
+                             "but got no scheduler.")
+        optimizer = optimizer or schedulers[0].optimizer
+        _check_optimizer(optimizer)
+        for i, scheduler in enumerate(schedulers):
+            if not hasattr(scheduler, "optimizer"):
+                raise TypeError(f"ChainedScheduler at index {i} should have `optimizer` as "
+                                "its attribute.")
+            if getattr(scheduler, "_needs_metric", False):
+                raise ValueError(f"ChainedScheduler does not support "
+                                 f"{type(scheduler).__name__} (schedulers[{i}]): its step() "
+                                 "needs the loss")
+            if scheduler.optimizer is not optimizer:
+                raise ValueError(f"ChainedScheduler expects all schedulers to belong to the "
+                                 f"same optimizer, but schedulers[{i}] "
+                                 f"({type(scheduler).__name__}) has another one")
+        self._schedulers = schedulers
+        self.optimizer = optimizer
+        self._last_lr = [_copy_value(g["lr"]) for g in optimizer.param_groups]
+
+    def step(self):
+        """Step every scheduler, in order."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = [_copy_value(g["lr"]) for g in self.optimizer.param_groups]
+
+    def state_dict(self):
+        """Its own attributes plus every scheduler's ``state_dict()``."""
+        state = {key: copy.deepcopy(value) for key, value in vars(self).items()
+                 if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        inner = state.pop("_schedulers")
+        if len(inner) != len(self._schedulers):
+            raise ValueError(f"loaded state dict has {len(inner)} schedulers, "
+                             f"but this ChainedScheduler has {len(self._schedulers)}")
+        LRScheduler.load_state_dict(self, state)
         for scheduler, s in zip(self._schedulers, inner):
             scheduler.load_state_dict(s)
