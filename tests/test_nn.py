@@ -396,6 +396,11 @@ def test_container_api_matches_pytorch():
 
     ours, theirs = build(minigrad), build(torch)
     assert repr(ours) == repr(theirs)
+    from collections import OrderedDict
+    named = [lib.nn.Sequential(OrderedDict([("fc", lib.nn.Linear(2, 3)),
+                                            ("act", lib.nn.ReLU())])) for lib in (minigrad, torch)]
+    assert repr(named[0]) == repr(named[1])
+    assert [n for n, _ in named[0].named_parameters()] == ["fc.weight", "fc.bias"]
     assert repr(ours[1:]) == repr(theirs[1:])
     assert [n for n, _ in ours.named_parameters()] == \
         [n for n, _ in theirs.named_parameters()]

@@ -83,16 +83,20 @@ class Sequential(Module):
     """Apply modules one after another: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
 
     The modules are named ``0``, ``1``, … as in PyTorch, so parameter names read
-    ``0.weight``, ``2.bias``. As a list: ``model[0]``, ``model[-1]``, ``model[1:3]`` (a
-    Sequential of those layers, shared, under their names ``1``, ``2``), ``len(model)``, ``for layer in model``,
-    ``model.append(layer)``, ``model[0] = layer``, ``del model[0]``.
+    ``0.weight``, ``2.bias``; ``Sequential(OrderedDict([("conv", …), ("act", …)]))``
+    names them instead. As a list: ``model[0]``, ``model[-1]``, ``model[1:3]`` (a
+    Sequential of those layers, shared, under their names ``1``, ``2``), ``len(model)``,
+    ``for layer in model``, ``model.append(layer)``, ``model[0] = layer``,
+    ``del model[0]``.
     """
 
     def __init__(self, *modules: Module):
         super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], dict):
-            raise TypeError("Sequential(OrderedDict) is not supported; pass the modules "
-                            "as arguments")
+        if len(modules) == 1 and isinstance(modules[0], dict):    # named layers
+            for name, module in modules[0].items():
+                _check_module(module, repr(name))
+                setattr(self, name, module)
+            return
         for module in modules:
             self.append(module)
 
