@@ -54,8 +54,8 @@ minigrad.manual_seed(0)                          # nothing here is random; kept 
 # With ``weight_decay=0`` the gradient ``g`` passes through ``l2_penalty`` unchanged and
 # with ``momentum=0`` the ``if mu != 0`` branch is skipped, so the one line that runs is
 # ``theta -= eta * g``: $\theta \leftarrow \theta - \eta\nabla J(\theta)$, written in
-# place into each parameter's ``.data``. The gradient ``g`` is the parameter's ``.grad``,
-# which ``loss.backward()`` filled in.
+# place into each parameter's numpy array (``p.array``). The gradient ``g`` is the array of
+# the parameter's ``.grad``, which ``loss.backward()`` filled in.
 #
 # The loop: zero_grad, loss, backward, step
 # -----------------------------------------

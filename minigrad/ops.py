@@ -70,15 +70,31 @@ def _pair(a, b) -> tuple:
     x = a.array if isinstance(a, Tensor) else _number_or_array(a)
     y = b.array if isinstance(b, Tensor) else _number_or_array(b)
     if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.dtype == y.dtype:
-        dtype = x.dtype                                      # the common case: no work
+        dtype = x.dtype                                      # the common cases: no work
+    elif isinstance(y, float) and isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        dtype = x.dtype                                      # float tensor × Python float
+    elif isinstance(x, float) and isinstance(y, np.ndarray) and y.dtype.kind == "f":
+        dtype = y.dtype
     else:
         dtype = dtypes.result_type(x, y)
         x, y = _cast(x, dtype), _cast(y, dtype)
     if dtype == np.float16:
         x, y = _cast(x, np.dtype(np.float32)), _cast(y, np.dtype(np.float32))
-    a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(x))
-    b = b if isinstance(b, Tensor) else Tensor._wrap(np.asarray(y))
-    return a, b, x, y, dtype
+    return _as_parent(a, x), _as_parent(b, y), x, y, dtype
+
+
+def _as_parent(value, array_or_number) -> Tensor:
+    """What an op lists as its parent for this operand: the Tensor itself; for a numpy
+    array a new tensor around it; for a Python number one shared constant (it needs no
+    gradient, so which tensor stands for it does not matter, and none is made per op)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(array_or_number, np.ndarray):
+        return Tensor._wrap(array_or_number)
+    return _NUMBER
+
+
+_NUMBER = Tensor._wrap(np.zeros(()))
 
 
 def _number_or_array(value):
@@ -155,7 +171,8 @@ def add(a, b, alpha=1) -> Tensor:
     a, b, x, y, dtype = _pair(a, b)
 
     def backward(g):
-        return unbroadcast(g, a.shape), unbroadcast(g, b.shape)
+        return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                unbroadcast(g, b.shape) if b.requires_grad else None)
 
     return Tensor._make(_in_dtype(x + y, dtype), (a, b), backward, "add")
 
@@ -167,7 +184,8 @@ def sub(a, b, alpha=1) -> Tensor:
     a, b, x, y, dtype = _pair(a, b)
 
     def backward(g):
-        return unbroadcast(g, a.shape), unbroadcast(-g, b.shape)
+        return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                unbroadcast(-g, b.shape) if b.requires_grad else None)
 
     return Tensor._make(_in_dtype(x - y, dtype), (a, b), backward, "sub")
 

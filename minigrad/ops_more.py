@@ -63,7 +63,7 @@ def square(input) -> Tensor:  # noqa: A002
 
 
 def abs(input) -> Tensor:  # noqa: A001, A002
-    """z = |a|.   ∂z/∂a = sign a (0 at a = 0, as PyTorch)."""
+    """z = abs(a).   ∂z/∂a = sign a (0 at a = 0, as PyTorch)."""
     a = as_tensor(input)
     x = a.array
     return Tensor._make(np.abs(x), (a,), lambda g: (g * np.sign(x),), "abs", (a,))

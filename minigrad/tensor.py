@@ -117,7 +117,7 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = ("array", "_grad", "requires_grad", "_parents", "_backward", "_op",
-                 "_saved", "_retains_grad", "_version_box", "__weakref__")
+                 "_saved", "_saved_versions", "_retains_grad", "_version_box", "__weakref__")
     __array_priority__ = 1000  # ``ndarray + Tensor`` calls Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
@@ -126,7 +126,7 @@ class Tensor(TensorMethods):
         self._parents = ()
         self._backward = None
         self._op = ""
-        self._saved = ()
+        self._saved = self._saved_versions = ()
         self._retains_grad = False
         self._version_box = None
         self.requires_grad = False
@@ -155,8 +155,8 @@ class Tensor(TensorMethods):
             out.requires_grad = True
             out._parents = parents
             out._backward = backward
-            # (tensor, its version now); None stands for the output, at version 0.
-            out._saved = tuple([(t, 0 if t is None else t._version) for t in saved]) \
+            out._saved = saved            # None stands for the output (at version 0)
+            out._saved_versions = tuple([0 if t is None else t._version for t in saved]) \
                 if saved else ()
         else:
             out.requires_grad = False
@@ -403,7 +403,7 @@ class Tensor(TensorMethods):
                 continue
             if node._backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
-            for saved, version in node._saved:
+            for saved, version in zip(node._saved, node._saved_versions):
                 now = (node if saved is None else saved)._version
                 if now != version:
                     raise RuntimeError(_modified_message(node, saved, now, version))
@@ -487,7 +487,10 @@ class Tensor(TensorMethods):
 
     def _changed_in_place(self) -> "Tensor":
         """Count one in-place change of this tensor's memory; returns self."""
-        _version_box(self)[0] += 1
+        if self._version_box is None:
+            self._version_box = [1]
+        else:
+            self._version_box[0] += 1
         return self
 
     def _inplace(self, ufunc, other, alpha=1) -> "Tensor":

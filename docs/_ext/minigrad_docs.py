@@ -45,7 +45,12 @@ logger = logging.getLogger(__name__)
 API_MODULES = [
     "minigrad",
     "minigrad.tensor",
+    "minigrad.tensor_methods",
+    "minigrad.grad_mode",
+    "minigrad.dtypes",
+    "minigrad.device",
     "minigrad.ops",
+    "minigrad.ops_more",
     "minigrad.gradcheck",
     "minigrad.autograd",
     "minigrad.nn",

@@ -157,16 +157,18 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                if p.grad.shape != p.shape:
-                    raise ValueError(f"a parameter of shape {p.shape} has a gradient "
-                                     f"of shape {p.grad.shape}")
+                theta, g = p.array, grad.array
+                if g.shape != theta.shape:
+                    raise ValueError(f"a parameter of shape {theta.shape} has a gradient "
+                                     f"of shape {g.shape}")
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = self._init_state(p, group)
                 p._changed_in_place()
-                yield group, p.array, p.grad.array, state
+                yield group, theta, g, state
 
     @staticmethod
     def _closure_loss(closure):
