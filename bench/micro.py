@@ -148,4 +148,10 @@ def run_chain(n: int = 100_000, print_fn=print) -> dict:
         print_fn(f"| {name} | {forward * 1e3:.0f} | {backward * 1e3:.0f} | "
                  f"{(forward + backward) / n * 1e6:.2f} | {grad:.4f}"
                  f"{'' if ok else f' (expected {expected:.4f}!)'} |")
+    if "PyTorch eager" in result:
+        ours, theirs = result["minigrad"], result["PyTorch eager"]
+        for phase in ("build", "backward"):
+            ratio = ours[f"{phase}_ms"] / theirs[f"{phase}_ms"]
+            print_fn(f"  [{'met' if ratio <= 1 else 'MISSED'}] goal: minigrad {phase} ≤ "
+                     f"PyTorch {phase}: {ratio:.2f}×")
     return result

@@ -109,10 +109,10 @@ nitpick_ignore_regex = [
 sphinx_gallery_conf = {
     "examples_dirs": "../lessons",
     "gallery_dirs": "auto_lessons",
-    "filename_pattern": r"/\d\d_",            # execute every numbered lesson
+    "filename_pattern": r"/\d\d[a-z]?_",      # execute every numbered lesson (03b too)
     # Only lessons/NN_name.py are lessons; run_all.py and helpers are left out. (Matched
     # against the bare file name.)
-    "ignore_pattern": r"^(?!\d\d_)",
+    "ignore_pattern": r"^(?!\d\d[a-z]?_)",
     "within_subsection_order": "FileNameSortKey",  # by string name: cacheable config
     "abort_on_example_error": True,
     "only_warn_on_example_error": False,

@@ -432,7 +432,7 @@ plt.show()
 # The valley runs from lower right to upper left: raising $w$ while lowering $b$ barely
 # changes $J$ (the eigenvector of $\lambda_{\min}$). At $\eta = 0.01$ the path (blue)
 # first runs down the steep wall into the valley, reaching it near $(1.3, 1.35)$, then
-# crawls along the valley towards the minimum (green star) and stops at
+# crawls along the valley towards the minimum (black star) and stops at
 # $(1.12, 1.79)$ after 1000 steps. The $\eta = 0.1$ path (orange) is the same curve,
 # covered ten times faster: drawn under the blue one, it shows only where it goes on to
 # the minimum. At $\eta = 0.5$ (green) the path overshoots across the valley once, comes

@@ -13,7 +13,7 @@ optimization chapter.
 You will see: the update in PyTorch's and in Sutskever's notation (the same numbers),
 traces on the shared bowl $f(\theta) = 0.1\theta_1^2 + 2\theta_2^2$ at two learning
 rates, why momentum stays stable at an η where plain gradient descent diverges (and
-why Nesterov's variant, in PyTorch's form, does not), the effective step
+why Nesterov's method with a fixed μ — in either form — does not), the effective step
 $\eta/(1-\mu)$ on a constant gradient, and the loss curves.
 """
 
@@ -187,8 +187,10 @@ for eta, runs in paths.items():
 #    \text{Nesterov: } \eta\lambda < \frac{2(1+\mu)}{1+2\mu} .
 #
 # Momentum *raises* the bound: the buffer's oscillation, with its sign flipping each
-# step, partly cancels. PyTorch's Nesterov applies the current gradient with weight
-# $\eta(1+\mu)$, so its bound is *lower* than plain GD's: 1.36 instead of 2 for μ = 0.9.
+# step, partly cancels. Nesterov's method with a fixed μ applies the current gradient
+# with weight $\eta(1+\mu)$ (plain to see in PyTorch's form, but the same method in
+# Sutskever's, as shown above), so its bound is *lower* than plain GD's: 1.36 instead of
+# 2 for μ = 0.9.
 # Below, the lines are ρ from the matrices; the dots are measured from minigrad runs on
 # the bowl's steep direction λ = 4: the growth factor per step of
 # $\lvert\theta_2\rvert$ over 100 steps.
@@ -286,8 +288,9 @@ for label, values in buffers.items():
           f"(limit {1 / (1 - mu):.0f}); 95 % of the limit at t = {reach}")
 
 # %%
-# The buffer climbs to $1/(1-\mu)$ (dashed) in about $3/(1-\mu)$ steps: 6 steps for
-# μ = 0.5, 30 for μ = 0.9, 300 for μ = 0.99. So "η = 0.01 with μ = 0.9" really moves
+# The buffer climbs to $1/(1-\mu)$ (dashed): $b_t/g = (1-\mu^t)/(1-\mu)$ reaches 95 %
+# of it once $\mu^t \le 0.05$, after $\ln 20/(-\ln\mu) \approx 3/(1-\mu)$ steps — the
+# printout says 5 steps for μ = 0.5, 29 for μ = 0.9, 299 for μ = 0.99. So "η = 0.01 with μ = 0.9" really moves
 # like η = 0.1 once the gradient has been steady for a few dozen steps — keep this in
 # mind when comparing learning rates across optimizers, and when a learning-rate range
 # test (:lesson:`lesson 08 <08>`) is run with momentum on.
@@ -348,9 +351,9 @@ for name, values in losses.items():
 # * PyTorch's form ($\eta$ outside the buffer) and Sutskever's ($\eta$ inside) agree
 #   while η is constant and differ once a scheduler changes it.
 # * On a quadratic, heavy-ball momentum is stable for $\eta\lambda < 2(1+\mu)$, so it
-#   survives learning rates at which plain gradient descent diverges; PyTorch-form
-#   Nesterov is stable only for $\eta\lambda < 2(1+\mu)/(1+2\mu)$, *below* plain GD's
-#   bound, but damps the overshoot of heavy-ball momentum at smaller η.
+#   survives learning rates at which plain gradient descent diverges; Nesterov's
+#   method with fixed μ (in PyTorch's form or Sutskever's: the same method) is stable
+#   only for $\eta\lambda < 2(1+\mu)/(1+2\mu)$, *below* plain GD's bound, but damps the overshoot of heavy-ball momentum at smaller η.
 #
 # Exercises
 # ---------

@@ -120,8 +120,9 @@ for name, path in paths.items():
 # $J_t(\theta) = \langle a \odot (1 + 0.5\,\xi_t), \theta\rangle$ with $a = (0.2, 4)$
 # (the bowl's two curvatures) and fresh noise $\xi_t \sim N(0, 1)$ each step — like a
 # minibatch gradient far from any minimum. We read $s_t$ and $v_t$ from
-# ``optimizer.state`` and plot $\eta/(\sqrt{s_t} + \epsilon)$ for both coordinates, and
-# the size of the step each coordinate takes.
+# ``optimizer.state`` and plot the effective rate of each coordinate — AdaGrad's
+# $\eta/(\sqrt{s_t} + \epsilon)$, RMSprop's $\eta/(\sqrt{v_t} + \epsilon)$ — and the size
+# of the step each coordinate takes.
 
 T = 200 if FAST else 2000
 ETA = 0.1

@@ -103,8 +103,9 @@ assert np.abs(ours - theirs).max() < 1e-12
 # -------------------------
 #
 # Both averages start at zero, so early on they are too small: with a gradient of
-# steady size, $m_t = (1-\beta_1^t)\,\mathbb{E}[g]$ and
-# $v_t = (1-\beta_2^t)\,\mathbb{E}[g^2]$. Dividing by $1-\beta^t$ undoes exactly that.
+# steady distribution, $\mathbb{E}[m_t] = (1-\beta_1^t)\,\mathbb{E}[g]$ and
+# $\mathbb{E}[v_t] = (1-\beta_2^t)\,\mathbb{E}[g^2]$ — in expectation; $m_t$ itself is
+# a noisy average. Dividing by $1-\beta^t$ undoes exactly that bias.
 # Below, the gradient is a noisy constant, $g_t = 1 + 0.3\,\xi_t$ with
 # $\xi_t \sim N(0, 1)$, for the first 50 steps with the default β₁ = 0.9,
 # β₂ = 0.999. Left: $m_t$ creeps up from 0 while $\hat m_t$ is an estimate of the mean

@@ -45,7 +45,7 @@ import minigrad.random
 from minigrad.tensor import Tensor
 
 __all__ = ["grid_search", "random_search", "SearchResult", "TrialResult", "lr_range_test",
-           "RangeTestResult", "plot_search", "plot_range_test"]
+           "RangeTestResult", "plot_search", "plot_range_test", "run_trials", "trial_seed"]
 
 
 # ======================================================================================
@@ -215,7 +215,7 @@ def grid_search(trial, lrs, metric=None, executor=None, n_jobs=None, seed=0, *,
     >>> print(result)                   # a table: lr, value, seconds, best/diverged
     """
     lrs = _check_lrs(lrs)
-    seeds = [_trial_seed(seed, 0 if same_seed else i) for i in range(len(lrs))]
+    seeds = [trial_seed(seed, 0 if same_seed else i) for i in range(len(lrs))]
     return _search(trial, lrs, seeds, metric, executor, n_jobs, max_retries)
 
 
@@ -258,7 +258,7 @@ def random_search(trial, low, high, n, log=True, metric=None, executor=None, n_j
         lrs = 10 ** rng.uniform(math.log10(low), math.log10(high), size=n)
     else:
         lrs = rng.uniform(low, high, size=n)
-    seeds = [_trial_seed(seed, 0 if same_seed else i) for i in range(n)]
+    seeds = [trial_seed(seed, 0 if same_seed else i) for i in range(n)]
     return _search(trial, [float(lr) for lr in lrs], seeds, metric, executor, n_jobs,
                    max_retries)
 
@@ -270,7 +270,7 @@ def _search(trial, lrs, seeds, metric, executor, n_jobs, max_retries):
     if not (isinstance(max_retries, numbers.Integral) and max_retries >= 0):
         raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
     try:
-        outcomes = _run_all(trial, lrs, seeds, executor, n_jobs, max_retries)
+        outcomes = run_trials(trial, lrs, seeds, executor, n_jobs, max_retries)
     except KeyboardInterrupt as interrupt:
         done = getattr(interrupt, "outcomes", None) or []
         done = done + [None] * (len(lrs) - len(done))
@@ -295,8 +295,11 @@ def _summarise(lrs, seeds, outcomes, metric):
     return SearchResult(results, metric)
 
 
-def _trial_seed(seed, index):
-    """The seed of trial ``index``: a 32-bit number derived from ``(seed, index)``."""
+def trial_seed(seed, index):
+    """The seed of trial ``index``: a 32-bit number derived from ``(seed, index)``.
+
+    Different trials get independent streams, and the same ``(seed, index)`` always the
+    same one, wherever the trial runs."""
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
@@ -376,10 +379,15 @@ def _record(lr, seed, outcome, metric):
     return TrialResult(lr, value, metrics, diverged, error, seconds, seed)
 
 
-def _run_all(trial, lrs, seeds, executor, n_jobs, max_retries):
-    """``_run_trial`` for every lr: in this process, in a new pool, or on ``executor``.
+def run_trials(trial, lrs, seeds, executor=None, n_jobs=1, max_retries=2):
+    """Run ``trial(lr, seed)`` for every pair of ``lrs`` and ``seeds``; one outcome each.
 
-    Trials lost with a broken process pool are run again (:func:`_rerun_lost`).
+    The machinery under :func:`grid_search` and :func:`random_search`, public so that
+    other experiments (:mod:`minigrad.experiment`) run their trials the same way: in
+    this process (``n_jobs=1``), on a new process pool of ``n_jobs`` workers, or on any
+    ``concurrent.futures`` ``executor``. A trial that raises is an outcome, not the end of
+    the run; trials lost when a worker process dies are run again on a fresh pool, at
+    most ``max_retries`` times (:func:`_rerun_lost`).
     """
     jobs = list(zip(lrs, seeds))
     if executor is None:

@@ -360,7 +360,7 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
                            f"in_features = {W.shape[1] if W.ndim == 2 else '?'}")
     if bias is not None:
         bias = as_tensor(bias)
-        if bias.array.shape not in ((W.shape[0],), ()):
+        if bias.array.shape != (W.shape[0],) and bias.array.ndim != 0:
             raise RuntimeError(f"linear: bias of shape {bias.shape} does not fit "
                                f"out_features = {W.shape[0]}; it must have shape "
                                f"({W.shape[0]},)")
@@ -685,8 +685,8 @@ def relu(input) -> Tensor:  # noqa: A002
     so an incoming gradient that is itself nan stays nan there (PyTorch writes 0).
     """
     a = as_tensor(input)
-    passes = ~(a.array <= 0)                   # True where a > 0, and where a is nan
-    out = np.maximum(a.array, 0)               # not a·passes: that gives nan at a = −∞
+    out = np.maximum(a.array, 0)               # not a·[a > 0]: that gives nan at a = −∞
+    passes = out != 0                          # True where a > 0, and where a is nan
     return Tensor._make(out, (a,), lambda g: (g * passes,), "relu", (None,))
 
 

@@ -167,8 +167,14 @@ class Tensor(TensorMethods):
 
     @classmethod
     def _wrap(cls, array: np.ndarray) -> "Tensor":
-        """A plain tensor around ``array`` (no copy, no graph)."""
-        return cls._make(array, (), None, "")
+        """A plain tensor around ``array`` (no copy, no graph): ``_make`` with no parents."""
+        out = cls.__new__(cls)
+        out.array = array if isinstance(array, np.ndarray) else np.asarray(array)
+        out._grad = out._backward = out._version_box = None
+        out._op = ""
+        out._retains_grad = out.requires_grad = False
+        out._parents = out._saved = ()
+        return out
 
     # -- properties ------------------------------------------------------------------
     @property
@@ -403,10 +409,8 @@ class Tensor(TensorMethods):
                 continue
             if node._backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
-            for saved, version in zip(node._saved, node._saved_versions):
-                now = (node if saved is None else saved)._version
-                if now != version:
-                    raise RuntimeError(_modified_message(node, saved, now, version))
+            if node._saved:
+                node._check_saved_versions()
             parent_grads = node._backward(node_grad)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
@@ -418,6 +422,13 @@ class Tensor(TensorMethods):
             if not retain_graph:
                 node._parents, node._saved = (), ()
                 node._backward = _RELEASED
+
+    def _check_saved_versions(self) -> None:
+        """PyTorch's error if a tensor this node's backward reads was changed in place."""
+        for saved, version in zip(self._saved, self._saved_versions):
+            now = (self if saved is None else saved)._version
+            if now != version:
+                raise RuntimeError(_modified_message(self, saved, now, version))
 
     def _seed_gradient(self, gradient) -> np.ndarray:
         """The gradient backward() starts from: 1 for a scalar loss, else the caller's."""

@@ -62,6 +62,7 @@ API_MODULES = [
     "minigrad.utils.data",
     "minigrad.train",
     "minigrad.lr_search",
+    "minigrad.experiment",
     "minigrad.curvature",
     "minigrad.checkpoint",
     "minigrad.toy",

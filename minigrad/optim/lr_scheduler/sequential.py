@@ -7,7 +7,28 @@ from minigrad.optim.lr_scheduler.base import (LRScheduler, _check_optimizer, _co
                                               _set_group_value)
 
 
-class SequentialLR(LRScheduler):
+class _HoldsSchedulers:
+    """Saving and restoring a scheduler made of other schedulers (``self._schedulers``)."""
+
+    def state_dict(self):
+        """Its own counters plus every inner scheduler's ``state_dict()``."""
+        state = {key: copy.deepcopy(value) for key, value in vars(self).items()
+                 if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        inner = state.pop("_schedulers")
+        if len(inner) != len(self._schedulers):
+            raise ValueError(f"loaded state dict has {len(inner)} schedulers, "
+                             f"but this {type(self).__name__} has {len(self._schedulers)}")
+        LRScheduler.load_state_dict(self, state)
+        for scheduler, saved in zip(self._schedulers, inner):
+            scheduler.load_state_dict(saved)
+
+
+class SequentialLR(_HoldsSchedulers, LRScheduler):
     """Run schedulers one after another, switching at the given milestones.
 
     Parameters
@@ -86,25 +107,8 @@ class SequentialLR(LRScheduler):
     def _update_lr(self, epoch):
         raise NotImplementedError("a SequentialLR cannot be restarted inside another one")
 
-    def state_dict(self):
-        """Its own counters plus every inner scheduler's ``state_dict()``."""
-        state = {key: copy.deepcopy(value) for key, value in vars(self).items()
-                 if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
 
-    def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        inner = state.pop("_schedulers")
-        if len(inner) != len(self._schedulers):
-            raise ValueError(f"loaded state dict has {len(inner)} schedulers, "
-                             f"but this SequentialLR has {len(self._schedulers)}")
-        super().load_state_dict(state)
-        for scheduler, s in zip(self._schedulers, inner):
-            scheduler.load_state_dict(s)
-
-
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_HoldsSchedulers, LRScheduler):
     r"""Step several schedulers together, each on the rate the previous one left, so
     their factors multiply: e.g. a :class:`ConstantLR` warm-up times an
     :class:`ExponentialLR` decay.
@@ -152,20 +156,3 @@ class ChainedScheduler(LRScheduler):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = [_copy_value(g["lr"]) for g in self.optimizer.param_groups]
-
-    def state_dict(self):
-        """Its own attributes plus every scheduler's ``state_dict()``."""
-        state = {key: copy.deepcopy(value) for key, value in vars(self).items()
-                 if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        inner = state.pop("_schedulers")
-        if len(inner) != len(self._schedulers):
-            raise ValueError(f"loaded state dict has {len(inner)} schedulers, "
-                             f"but this ChainedScheduler has {len(self._schedulers)}")
-        LRScheduler.load_state_dict(self, state)
-        for scheduler, s in zip(self._schedulers, inner):
-            scheduler.load_state_dict(s)
