@@ -50,6 +50,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinx_math_dollar",
     "minigrad_docs",
+    "exercises",
 ]
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints",

@@ -282,3 +282,8 @@ plt.show()
 #
 # Exercises: find the η that minimises $\max(\lvert 1 - 0.2\eta\rvert, \lvert 1 - 4\eta\rvert)$ and run it;
 # start the bowl at $(-5, 0)$ and explain why $\eta = 0.6$ then converges.
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 01

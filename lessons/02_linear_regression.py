@@ -457,3 +457,8 @@ plt.show()
 # Exercises: replace ``nn.MSELoss()`` by ``nn.MSELoss(reduction="sum")`` — what happens to
 # the bound on η, and why? Centre the data (subtract the mean of $x$) and measure
 # $\lambda_{\min}$ and $\lambda_{\max}$ again.
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 02

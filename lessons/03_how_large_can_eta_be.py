@@ -593,3 +593,8 @@ plt.show()
 # Hessian with :func:`minigrad.curvature.hessian` (3,466 parameters: 3,466
 # Hessian-vector products, about a minute) and look at its largest eigenvalues: how many
 # lie near $2/\eta$?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 03

@@ -295,3 +295,8 @@ if 512 in SCALING_BATCHES:
 #    epoch) to the $B$ = 512 run. Does the rule hold again?
 # 3. Measure the gradient noise at the *end* of training instead of at the initial
 #    weights. Is σ² larger or smaller, and what does that mean for the noise floor?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 03b

@@ -363,3 +363,8 @@ for name, values in losses.items():
 # 2. Run Nesterov with μ = 0.9 at η = 0.3 and η = 0.35 for 200 steps: which side of
 #    its bound 0.339 is each on?
 # 3. Set ``dampening=0.9`` with μ = 0.9: what does $b_t/g$ tend to now?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 04

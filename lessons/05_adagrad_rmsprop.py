@@ -273,3 +273,8 @@ print(f"AdaGrad would need about (50 / (2·0.1))² = {(50 / 0.2) ** 2:,.0f} step
 #    What does that η do once it gets there?
 # 3. Give RMSprop ``alpha=0.9`` and ``alpha=0.999`` on the noisy linear loss: how fast
 #    does the rate settle, and how much does it wobble?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 05

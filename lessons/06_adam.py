@@ -333,3 +333,8 @@ print(f"(1 − ηλ)^{T_WD} = {(1 - ETA_WD * LAMBDA) ** T_WD:.3f}")
 # 2. Run Adam with ``amsgrad=True`` at η = 1 on the bowl: does it still circle?
 # 3. In the weight-decay experiment, give the busy group a true gradient (a constant
 #    pull toward 0.5). Where does each optimizer leave those weights?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 06

@@ -863,3 +863,8 @@ plt.show()
 # 4. Scale the features from 1 down to 0.2 instead of 0.3 (a flatter direction, so
 #    more steps are needed). Which schedules still beat the fixed rate? Why do the
 #    ones that decay early suffer most?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 07

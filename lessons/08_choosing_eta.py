@@ -475,3 +475,8 @@ print(f"SGD, η = {FINAL_LR}, {EPOCHS} epochs: test accuracy {test_accuracy:.1%}
 # Exercises: give each trial 20 epochs instead of 5 and repeat the grid — does the best η
 # move away from the cliff? Search η and the batch size (16, 32, 64, 128) together, with
 # a 4×4 grid and 16 random points, and count how many distinct η values each tries.
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 08

@@ -423,3 +423,8 @@ blas_threads.restore_original_limits()   # numpy's BLAS threads as before the le
 # Exercises: train the double-softmax model with SGD at η = 0.1 (ten times larger) — how
 # much of the fixed model's curve does it recover? Replace ReLU by ``nn.Tanh`` in
 # ``Net`` and compare the SGD η = 0.1 run.
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 09

@@ -814,3 +814,8 @@ plt.show()
 #    sweep and check that the largest η now falls like 1/N.
 # 4. Change a margin, or the number of seeds, and see which verdicts move from
 #    "inconclusive" to a decision. Why must the margin be fixed before the experiment?
+#
+# Exercises, with hints and solutions
+# -----------------------------------
+#
+# .. exercises:: 10

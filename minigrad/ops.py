@@ -97,6 +97,13 @@ def _as_parent(value, array_or_number) -> Tensor:
 _NUMBER = Tensor._wrap(np.zeros(()))
 
 
+def _is_bool(value) -> bool:
+    """A bool tensor, array or Python bool (which PyTorch will not subtract or negate)."""
+    if isinstance(value, Tensor):
+        return value.array.dtype.kind == "b"
+    return isinstance(value, (bool, np.bool_)) or getattr(value, "dtype", None) == np.bool_
+
+
 def _number_or_array(value):
     if isinstance(value, numbers.Number) and not isinstance(value, np.ndarray):
         return value.item() if isinstance(value, np.generic) else value
@@ -121,7 +128,11 @@ def _floating(a: Tensor) -> np.ndarray:
 
 def _reduced_dims(dim, axis, ndim: int):
     """The dims a reduction runs over as a sorted tuple (None: all), from PyTorch's
-    ``dim=`` or numpy's ``axis=`` (an int, or a list or tuple of ints)."""
+    ``dim=`` or numpy's ``axis=`` (an int, or a list or tuple of ints).
+
+    An empty list gives ``()``; ``sum``, ``mean``, ``amax`` and ``var`` read it as
+    "every dim", as PyTorch does (``x.sum(dim=())`` is the total).
+    """
     if axis is not None:
         if dim is not None:
             raise TypeError("pass dim= or axis= (the same thing), not both")
@@ -178,7 +189,11 @@ def add(a, b, alpha=1) -> Tensor:
 
 
 def sub(a, b, alpha=1) -> Tensor:
-    """z = a − α·b.   ∂z/∂a = 1,  ∂z/∂b = −α."""
+    """z = a − α·b.   ∂z/∂a = 1,  ∂z/∂b = −α.   (Bools refused, as PyTorch: use ``~``.)"""
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     if alpha != 1:
         b = mul(b, alpha)
     a, b, x, y, dtype = _pair(a, b)
@@ -193,6 +208,10 @@ def sub(a, b, alpha=1) -> Tensor:
 def neg(a) -> Tensor:
     """z = −a.   ∂z/∂a = −1."""
     a = as_tensor(a)
+    if _is_bool(a):
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     return Tensor._make(-a.array, (a,), lambda g: (-g,), "neg")
 
 
@@ -232,6 +251,8 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
     (−∞ at a = 0, b < 0; nan for a < 0, where ln a is undefined).
     """
     a, b, x, y, dtype = _pair(a, b)
+    if dtype.kind in "iu" and isinstance(y, numbers.Integral) and y < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     with np.errstate(divide="ignore", invalid="ignore"):    # 0⁻¹ = inf, (−1)^½ = nan
         out = _in_dtype(x ** y, dtype)
 
@@ -248,7 +269,7 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
                 grad_b = unbroadcast(g * local, b.shape)
         return grad_a, grad_b
 
-    saved = (a, b, None) if b.requires_grad else (a,)
+    saved = (a, b, None) if b.requires_grad else (a, b)     # ∂z/∂a reads the exponent too
     return Tensor._make(out, (a, b), backward, "pow", saved)
 
 
@@ -344,7 +365,8 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
     """z = x Wᵀ + b, a fully connected layer (``torch.nn.functional.linear``).
 
     W has shape (out_features, in_features), as in PyTorch; x has shape (..., in_features);
-    b, if given, has shape (out_features,) (or is a single number).
+    b, if given, has shape (out_features,) — or any shape that broadcasts to the output,
+    such as (1,) or a single number, as in PyTorch.
 
     ∂L/∂x = g W,   ∂L/∂W = gᵀ x,   ∂L/∂b = Σ g over every row.
 
@@ -360,10 +382,8 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
                            f"in_features = {W.shape[1] if W.ndim == 2 else '?'}")
     if bias is not None:
         bias = as_tensor(bias)
-        if bias.array.shape != (W.shape[0],) and bias.array.ndim != 0:
-            raise RuntimeError(f"linear: bias of shape {bias.shape} does not fit "
-                               f"out_features = {W.shape[0]}; it must have shape "
-                               f"({W.shape[0]},)")
+        if bias.array.shape != (W.shape[0],):                 # the usual shape: no check
+            _check_bias_broadcasts(bias.array.shape, X.shape[:-1] + (W.shape[0],))
     parents = (x, weight) if bias is None else (x, weight, bias)
     out = X @ W.T
     if bias is not None:
@@ -373,13 +393,26 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
         rows = g.reshape(-1, g.shape[-1])                       # every row of the batch
         grad_bias = None
         if bias is not None and bias.requires_grad:
-            grad_bias = rows.sum(axis=0) if bias.array.ndim else rows.sum()
+            grad_bias = rows.sum(axis=0) if bias.array.shape == (W.shape[0],) else \
+                unbroadcast(g, bias.array.shape)               # Σ over what b was spread on
         return (g @ W if x.requires_grad else None,
                 rows.T @ X.reshape(-1, X.shape[-1]) if weight.requires_grad else None,
                 grad_bias)
 
     saved = ((weight,) if x.requires_grad else ()) + ((x,) if weight.requires_grad else ())
     return Tensor._make(out, parents, backward, "linear", saved)
+
+
+def _check_bias_broadcasts(bias_shape: tuple, out_shape: tuple) -> None:
+    """PyTorch's rule: the bias must broadcast to the output (usually shape (out_features,))."""
+    try:
+        fits = np.broadcast_shapes(bias_shape, out_shape) == out_shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"The expanded size of the tensor does not match: linear's bias of "
+                           f"shape {bias_shape} does not broadcast to the output's shape "
+                           f"{out_shape}; give it shape ({out_shape[-1]},)")
 
 
 def _is_transposed(x: np.ndarray) -> bool:
@@ -418,7 +451,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A001,
     """
     _no_out(out)
     a = as_tensor(input)
-    dims, keep = _reduced_dims(dim, axis, a.ndim), _keep(keepdim, keepdims)
+    dims, keep = _reduced_dims(dim, axis, a.ndim) or None, _keep(keepdim, keepdims)
     x = a.array
     out_dtype = np.dtype(dtype) if dtype is not None else \
         np.dtype(np.int64) if x.dtype.kind in "biu" else x.dtype
@@ -439,7 +472,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A002
     if a.dtype.kind != "f" and dtype is None:
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be "
                            f"either a floating point or complex dtype. Got: {a.dtype}")
-    dims, keep = _reduced_dims(dim, axis, a.ndim), _keep(keepdim, keepdims)
+    dims, keep = _reduced_dims(dim, axis, a.ndim) or None, _keep(keepdim, keepdims)
     n = a.array.size if dims is None else math.prod(a.shape[i] for i in dims)
     out_dtype = np.dtype(dtype) if dtype is not None else a.dtype
     accumulate = np.float32 if out_dtype == np.float16 else out_dtype
@@ -472,7 +505,7 @@ def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None) -> Tensor:  
 
 def _extreme(input, dim, keepdim, axis, keepdims, reduce, name) -> Tensor:  # noqa: A002
     a = as_tensor(input)
-    dims = _reduced_dims(None if dim == () else dim, axis, a.ndim)
+    dims = _reduced_dims(None if dim == () else dim, axis, a.ndim) or None  # () is all dims
     keep = _keep(keepdim, keepdims)
     if a.array.size == 0:
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
@@ -716,6 +749,7 @@ def softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:  # 
     when a constant is added), so e^{aᵢ} cannot overflow.
     """
     a = as_tensor(input)
+    _refuse_integers(a, "softmax")
     d = _softmax_dim(dim, axis, a.ndim, "softmax", _legacy_default)
     x = _floating(a)
     shifted = np.exp(x - x.max(axis=d, keepdims=True))
@@ -734,6 +768,7 @@ def log_softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:
     log Σ e^{aⱼ} = m + log Σ e^{aⱼ − m}, and every exponent is ≤ 0.
     """
     a = as_tensor(input)
+    _refuse_integers(a, "log_softmax")
     d = _softmax_dim(dim, axis, a.ndim, "log_softmax", _legacy_default)
     x = _floating(a)
     shifted = x - x.max(axis=d, keepdims=True)
@@ -743,6 +778,12 @@ def log_softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:
         return (g - np.exp(out) * g.sum(axis=d, keepdims=True),)
 
     return Tensor._make(out, (a,), backward, "log_softmax", (None,))
+
+
+def _refuse_integers(a: Tensor, name: str) -> None:
+    if a.array.dtype.kind != "f":
+        raise NotImplementedError(f"\"{name}\" not implemented for '{a.dtype}': convert the "
+                                  f"input to floats first (x.float())")
 
 
 def _softmax_dim(dim, axis, ndim: int, name: str, legacy_default: bool) -> int:
@@ -808,5 +849,6 @@ def cross_entropy(logits, labels, reduction: str = "none") -> Tensor:
 
 # More elementwise maths and joins, same pattern (they use the helpers above).
 from minigrad.ops_more import (abs, cat, clamp, clone, cos, cosh, flatten,  # noqa: E402,F401
-                               maximum, minimum, norm, sign, sin, sinh, sqrt, square,
+                               floor_divide, maximum, minimum, norm, remainder, sign, sin,
+                               sinh, sqrt, square,
                                squeeze, stack, std, to_dtype, unsqueeze, var, where)

@@ -55,6 +55,16 @@ def sqrt(input) -> Tensor:  # noqa: A002
         return _elementwise(input, np.sqrt, lambda x, out: 0.5 / out, "sqrt", ("out",))
 
 
+def _root_of_square_sum(input) -> Tensor:  # noqa: A002
+    """√a for a sum of squares (``norm``, ``std``): as :func:`sqrt`, except that the
+    gradient is 0 where the result is 0, as PyTorch's norm and std give (not 0 · ∞)."""
+    def derivative(x, out):
+        with np.errstate(divide="ignore"):
+            return np.where(out == 0, 0.0, 0.5 / out).astype(out.dtype)
+
+    return _elementwise(input, np.sqrt, derivative, "sqrt", ("out",))
+
+
 def square(input) -> Tensor:  # noqa: A002
     """z = a².   ∂z/∂a = 2a.  (Integers stay integers, as in PyTorch.)"""
     a = as_tensor(input)
@@ -85,9 +95,8 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
     low = min.array if isinstance(min, Tensor) else min
     high = max.array if isinstance(max, Tensor) else max
     x = a.array
-    out = np.clip(x, low, high)
-    if out.dtype != x.dtype and x.dtype.kind == "f":
-        out = out.astype(x.dtype)
+    dtype = dtypes.result_type(x, *[b for b in (low, high) if b is not None])  # PyTorch's rule
+    out = np.clip(x, low, high).astype(dtype, copy=False)
     inside = np.ones(x.shape, dtype=bool)
     if low is not None:
         inside &= x >= low
@@ -97,6 +106,31 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
 
 
 clip = clamp
+
+
+def remainder(input, other) -> Tensor:  # noqa: A002
+    """z = a mod b, with the sign of b (Python's ``%``).   ∂z/∂a = 1,  ∂z/∂b = −⌊a/b⌋."""
+    a, b, x, y, dtype = _pair(input, other)
+    quotient = np.floor_divide(x, y)
+
+    def backward(g):
+        return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                unbroadcast(-g * quotient, b.shape) if b.requires_grad else None)
+
+    return Tensor._make(np.remainder(x, y).astype(dtype, copy=False), (a, b), backward,
+                        "remainder", (a, b))
+
+
+def floor_divide(input, other) -> Tensor:  # noqa: A002
+    """z = ⌊a / b⌋ (Python's ``//``). It has no derivative: as in PyTorch, backward()
+    through it raises."""
+    a, b, x, y, dtype = _pair(input, other)
+
+    def backward(g):
+        raise RuntimeError("derivative for floor_divide is not implemented")
+
+    return Tensor._make(np.floor_divide(x, y).astype(dtype, copy=False), (a, b), backward,
+                        "floor_divide")
 
 
 def maximum(input, other) -> Tensor:  # noqa: A002
@@ -140,7 +174,7 @@ def norm(input, p="fro", dim=None, keepdim=False) -> Tensor:  # noqa: A002
         raise NotImplementedError(f"minigrad's norm computes only the 2-norm, not p={p!r}")
     a = as_tensor(input)
     from minigrad.ops import sum as total
-    return sqrt(total(a * a, dim=dim, keepdim=keepdim))
+    return _root_of_square_sum(total(a * a, dim=dim, keepdim=keepdim))
 
 
 def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None,  # noqa: A002
@@ -162,7 +196,7 @@ def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None,  # noqa:
         correction = ddof
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    dims = _reduced_dims(dim, None, a.ndim)
+    dims = _reduced_dims(dim, None, a.ndim) or None         # dim=() means all, as PyTorch
     n = a.numel() if dims is None else int(np.prod([a.shape[d] for d in dims]))
     centred = a - mean(a, dims, keepdim=True)
     return total(centred * centred, dims, keepdim) / builtins.max(n - correction, 0)
@@ -170,7 +204,7 @@ def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None,  # noqa:
 
 def std(input, dim=None, **kwargs) -> Tensor:  # noqa: A002
     """Standard deviation √(var), with PyTorch's ``correction=1`` by default (see :func:`var`)."""
-    return sqrt(var(input, dim, **kwargs))
+    return _root_of_square_sum(var(input, dim, **kwargs))
 
 
 def to_dtype(input, dtype) -> Tensor:  # noqa: A002
@@ -268,5 +302,5 @@ def _joined(tensors, name) -> list:
 
 
 __all__ = ["abs", "cat", "clamp", "clip", "clone", "concat", "cos", "cosh", "flatten",
-           "maximum", "minimum", "norm", "sign", "sin", "sinh", "sqrt", "square",
+           "floor_divide", "maximum", "minimum", "norm", "remainder", "sign", "sin", "sinh", "sqrt", "square",
            "squeeze", "stack", "std", "to_dtype", "unsqueeze", "var", "where", "_plain_index"]

@@ -27,9 +27,16 @@ def _float_formatter(values: np.ndarray):
         spec = "{:.4e}"
     else:
         spec = "{:.4f}"
-    texts = [_one(spec, v) for v in values.ravel()] or [""]
-    width = max(len(t) for t in texts)
+    # As PyTorch: the column width comes from the finite nonzero values only.
+    shown = values[np.isfinite(values) & (values != 0)]
+    width = max([1] + [len(_one(spec, v)) for v in shown.ravel()])
     return lambda v: _one(spec, v).rjust(width)
+
+
+def _padded(values: np.ndarray, text):
+    """Integers and bools: every value right-aligned to the widest (``[ True, False]``)."""
+    width = max([1] + [len(text(v)) for v in values.ravel()])
+    return lambda v: text(v).rjust(width)
 
 
 def _one(spec: str, value) -> str:
@@ -46,15 +53,16 @@ def tensor_repr(t) -> str:
     if array.dtype.kind == "f":
         formatter = {"float_kind": _float_formatter(array)}
     elif array.dtype.kind == "b":
-        formatter = {"bool": lambda v: str(bool(v))}
+        formatter = {"bool": _padded(array, lambda v: str(bool(v)))}
     else:
-        formatter = {"int": str}
+        formatter = {"int": _padded(array, str)}
     body = np.array2string(array, separator=", ", prefix="tensor(", formatter=formatter,
                            threshold=1000, edgeitems=3, max_line_width=80)
     extras = ""
-    if array.size == 0:
+    if array.size == 0 and array.ndim != 1:
         extras += f", size={array.shape}"
-    if array.dtype not in (DEFAULT_DTYPE, np.int64, np.bool_):
+    if array.dtype != DEFAULT_DTYPE and array.size == 0 or \
+            array.dtype not in (DEFAULT_DTYPE, np.int64, np.bool_):
         extras += f", dtype=minigrad.{array.dtype}"
     if t.grad_fn is not None:
         extras += f", grad_fn=<{t.grad_fn}>"

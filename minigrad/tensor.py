@@ -34,8 +34,8 @@ changes and the operator overloads (``a + b`` calls :func:`minigrad.ops.add`).
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-import sys
 import warnings
 
 import numpy as np
@@ -457,15 +457,11 @@ class Tensor(TensorMethods):
         already some other tensor's ``.grad`` (``taken``, by memory owner) and it is
         writeable, row-major and of the right dtype; otherwise it is copied.
 
-        Later passes add in place, unless the caller still holds the old ``.grad``
-        (``g = p.grad``): then, as in PyTorch, ``.grad`` becomes a new tensor and ``g``
-        keeps the old values.
+        Later passes add in place, as PyTorch does: ``.grad`` stays the same tensor, so
+        a caller who kept it (``g = p.grad``) sees the new sum (``g is p.grad``).
         """
         if self._grad is not None:
-            if sys.getrefcount(self._grad) > 2:      # the slot and this call's argument
-                self._grad = Tensor._wrap(self._grad.array + grad)
-            else:
-                self._grad.array += grad
+            self._grad.array += grad
             return
         owner = _memory_owner(grad)
         flags = grad.flags
@@ -513,11 +509,16 @@ class Tensor(TensorMethods):
         result = dtypes.result_type(self.array, value)
         if ufunc is np.true_divide and result.kind != "f":
             result = DEFAULT_DTYPE
+        self._check_castable(result)
+        with _shape_errors_as_pytorchs(self, value):
+            ufunc(self.array, value, out=self.array, casting="unsafe")
+        return self._changed_in_place()
+
+    def _check_castable(self, result: np.dtype) -> None:
+        """PyTorch's rule for in-place results: never into a lower category (float → int)."""
         if dtypes.category(result) > dtypes.category(self.dtype):
             raise RuntimeError(f"result type {result} can't be cast to the desired output "
                                f"type {self.dtype}")
-        ufunc(self.array, value, out=self.array, casting="unsafe")
-        return self._changed_in_place()
 
     def add_(self, other, alpha=1) -> "Tensor":
         """``self += alpha · other``, in place."""
@@ -544,21 +545,27 @@ class Tensor(TensorMethods):
     def fill_(self, value) -> "Tensor":
         """Set every element to ``value``, in place."""
         self._check_inplace(value)
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.ndim} dimensions.")
         self.array[...] = value.array if isinstance(value, Tensor) else value
         return self._changed_in_place()
 
     def copy_(self, src) -> "Tensor":
         """Copy ``src``'s values (broadcast to this shape) into this tensor, in place."""
         self._check_inplace(src)
-        np.copyto(self.array, src.array if isinstance(src, Tensor) else np.asarray(src),
-                  casting="unsafe")
+        values = src.array if isinstance(src, Tensor) else np.asarray(src)
+        with _shape_errors_as_pytorchs(self, values):
+            np.copyto(self.array, values, casting="unsafe")
         return self._changed_in_place()
 
     def clamp_(self, min=None, max=None) -> "Tensor":  # noqa: A002 - PyTorch's names
         """Clip every element into [min, max], in place."""
         self._check_inplace(min, max)
         _check_clamp_bounds(min, max)
-        np.clip(self.array, _value(min), _value(max), out=self.array)
+        self._check_castable(dtypes.result_type(
+            self.array, *[_value(b) for b in (min, max) if b is not None]))
+        np.clip(self.array, _value(min), _value(max), out=self.array, casting="unsafe")
         return self._changed_in_place()
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> "Tensor":
@@ -622,6 +629,18 @@ class Tensor(TensorMethods):
     def __neg__(self):
         return ops.neg(self)
 
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return ops.remainder(other, self)
+
     def __pos__(self):
         return self
 
@@ -645,9 +664,13 @@ class Tensor(TensorMethods):
         return ops.compare(np.greater_equal, self, other)
 
     def __eq__(self, other):
+        if other is None:                 # ``if p.grad == None:``: a bool, as in PyTorch
+            return False
         return ops.compare(np.equal, self, other)
 
     def __ne__(self, other):
+        if other is None:
+            return True
         return ops.compare(np.not_equal, self, other)
 
     def __and__(self, other):
@@ -684,6 +707,18 @@ def _value(x):
 def _check_clamp_bounds(low, high) -> None:
     if low is None and high is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+
+
+@contextlib.contextmanager
+def _shape_errors_as_pytorchs(target: "Tensor", value):
+    """An in-place change whose value does not broadcast to the target's shape: PyTorch's
+    RuntimeError instead of numpy's ValueError."""
+    try:
+        yield
+    except ValueError:
+        raise RuntimeError(f"output with shape {list(target.shape)} doesn't match the "
+                           f"broadcast shape of a value of shape {list(np.shape(value))}: an "
+                           "in-place change cannot change the tensor's shape") from None
 
 
 def _memory_owner(array: np.ndarray) -> np.ndarray:

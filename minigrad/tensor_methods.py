@@ -12,6 +12,11 @@ from minigrad import dtypes
 
 ops = None  # minigrad.ops, set by minigrad.tensor once both modules exist (ops imports Tensor)
 
+# ``Tensor.type()``: PyTorch's legacy tensor-type name of each dtype.
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
 
 class TensorMethods:
     """Mixin of :class:`minigrad.Tensor`: PyTorch's tensor methods, each calling an op."""
@@ -134,6 +139,9 @@ class TensorMethods:
     def contiguous(self):
         return self
 
+    def is_floating_point(self) -> bool:
+        return self.array.dtype.kind == "f"
+
     # -- elementwise -----------------------------------------------------------------
     def exp(self):
         return ops.exp(self)
@@ -190,9 +198,11 @@ class TensorMethods:
 
     # -- dtype and device ------------------------------------------------------------
     def type(self, dtype=None):
-        """The dtype's name (``type()``), or a copy in ``dtype`` (``type(minigrad.float64)``)."""
+        """The tensor type's name as PyTorch spells it (``type()`` gives
+        ``"minigrad.FloatTensor"`` for float32), or a copy in ``dtype``
+        (``type(minigrad.float64)``)."""
         if dtype is None:
-            return f"minigrad.{dtypes.check_dtype(self.dtype)}"
+            return f"minigrad.{_TYPE_NAMES[dtypes.check_dtype(self.dtype).name]}"
         return ops.to_dtype(self, dtype)
 
     def double(self):

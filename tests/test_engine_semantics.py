@@ -78,12 +78,12 @@ def test_assigning_grad_checks_type_shape_and_dtype():
         w.grad = minigrad.zeros(2, dtype=np.float64)
 
 
-def test_a_kept_grad_is_not_changed_by_the_next_backward():
+def test_a_kept_grad_receives_the_next_backward_in_place_as_in_pytorch():
     w = minigrad.tensor([1.0], requires_grad=True)
     (w * 3).sum().backward()
     kept = w.grad
     (w * 3).sum().backward()
-    assert kept.tolist() == [3.0] and w.grad.tolist() == [6.0]
+    assert kept is w.grad and kept.tolist() == [6.0]
 
 
 def test_numpy_refuses_a_tensor_that_requires_grad():
@@ -329,3 +329,19 @@ def test_optimizer_state_of_a_0d_parameter_survives_a_round_trip():
     (scale * scale).backward()
     fresh.step()
     assert fresh.state[scale]["momentum_buffer"].item() != before
+
+
+def test_floor_division_has_no_gradient_and_remainder_has_one():
+    x = minigrad.tensor([-7.0, 7.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for floor_divide is not implemented"):
+        (x // 2).sum().backward()
+    z = minigrad.tensor([5.0, 7.0], requires_grad=True)
+    w = minigrad.tensor([2.0, 3.0], requires_grad=True)
+    (z % w).sum().backward()
+    assert z.grad.tolist() == [1.0, 1.0] and w.grad.tolist() == [-2.0, -2.0]
+    assert (minigrad.tensor([-7, 7]) // 2).tolist() == [-4, 3]
+
+
+def test_softmax_of_integers_is_refused_as_pytorch():
+    with pytest.raises(NotImplementedError, match="not implemented for 'int64'"):
+        minigrad.tensor([1, 2]).softmax(0)

@@ -67,6 +67,8 @@ API_MODULES = [
     "minigrad.checkpoint",
     "minigrad.toy",
     "minigrad.plot",
+    "minigrad.viz",
+    "minigrad.exercises",
 ]
 
 #: The lessons the site links to (by number); in strict mode every one must exist.

@@ -155,6 +155,8 @@ OP_CASES = [
     OpCase("abs", ops.abs, np.abs, [((3, 4),)], domain="nonzero"),
     OpCase("clamp(-1, 1)", lambda x: ops.clamp(x, -1.0, 1.0), lambda x: np.clip(x, -1, 1),
            [((3, 4),)], domain="distinct"),
+    OpCase("remainder", ops.remainder, np.remainder, [((3, 4), (3, 4)), ((3, 4), (4,))],
+           domains=("positive", "positive")),
     _binary("maximum", ops.maximum, np.maximum),
     _binary("minimum", ops.minimum, np.minimum),
     OpCase("where(x > 0, x, y)", lambda x, y: ops.where(x.array > 0, x, y),
