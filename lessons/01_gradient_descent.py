@@ -124,27 +124,38 @@ for eta in ETAS_1D:
 # puts $|\theta_t|$ of all five runs on a log axis, where a geometric sequence is a
 # straight line of slope $\log|1 - 2\eta|$.
 
-fig, axes = plt.subplots(2, 3, figsize=(11, 6.5), layout="constrained")
+fig, axes = plt.subplots(3, 2, figsize=(7.3, 9), layout="constrained")
 for ax, (eta, regime) in zip(axes.flat, ETAS_1D.items()):
     path = paths_1d[eta]
     reach = max(1.6, 1.1 * np.abs(path).max())
     grid = np.linspace(-reach, reach, 200)
-    ax.plot(grid, grid ** 2, color="0.6", label="f(θ) = θ²")
+    ax.plot(grid, grid ** 2, color="0.6", label=r"$f(\theta) = \theta^2$")
     ax.plot(path, path ** 2, "-o", color="C3", markersize=4, linewidth=1,
-            label="θ_t (SGD)")
-    labels = {}                      # number the first iterates; "0,2" where they coincide
+            label=r"iterates $\theta_t$ of SGD")
+    # number the first iterates ("0,2" where they coincide) until they crowd together
+    labels = {}
     for t in range(4):
         labels.setdefault(round(path[t], 6), []).append(str(t))
+    labelled = []                    # (x, y) as fractions of the panel's width, height
     for value, ts in labels.items():
+        where = np.array([value / (2 * reach), value ** 2 / reach ** 2])
+        if any(np.hypot(*(where - other)) < 0.06 for other in labelled):
+            break
+        labelled.append(where)
+        right = value >= 0               # write outside the parabola, off the path
         ax.annotate(",".join(ts), (value, value ** 2), textcoords="offset points",
-                    xytext=(4, 4), fontsize=8)
+                    xytext=(6 if right else -6, -3), ha="left" if right else "right",
+                    va="top", fontsize=9)
     ax.set_title(f"η = {eta}: {regime}", fontsize=10)
-    ax.set_xlabel("θ")
-    ax.set_ylabel("f(θ)")
-    ax.legend(fontsize="small", loc="upper center")
+    ax.set_xlabel(r"$\theta$")
+    ax.set_ylabel(r"$f(\theta)$")
+fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center",
+           ncols=2)
 curves({f"η = {eta}": np.abs(p) for eta, p in paths_1d.items()}, ax=axes.flat[-1],
-       xlabel="step t", ylabel="|θ_t|", logy=True, title="|θ_t| = |1 − 2η|^t |θ₀|")
-fig.suptitle("Gradient descent on f(θ) = θ², θ₀ = 1")
+       xlabel="step t", ylabel=r"$|\theta_t|$", logy=True,
+       title=r"$|\theta_t| = |1 - 2\eta|^t\,|\theta_0|$")
+axes.flat[-1].legend(fontsize="small", loc="lower left")
+fig.suptitle(r"Gradient descent on $f(\theta) = \theta^2$, $\theta_0 = 1$")
 plt.show()
 
 # %%
@@ -180,17 +191,22 @@ ETAS_2D = {0.05: "too small", 0.4: "about right", 0.49: "too large: oscillates",
 paths_2d = {eta: trace(bowl, lambda params: SGD(params, lr=eta), start=BOWL_START,
                        steps=STEPS_2D) for eta in ETAS_2D}
 losses_2d = {eta: bowl(minigrad.tensor(path)).numpy() for eta, path in paths_2d.items()}
+print(f"{'η':<5} {'regime':<23}  1-0.2η    1-4η  {'θ_20':<22}  f(θ_20)")
 for eta, path in paths_2d.items():
-    print(f"η={eta:<4} ({ETAS_2D[eta]:<23})  factors 1-0.2η={1 - 0.2 * eta:+.3f}, "
-          f"1-4η={1 - 4 * eta:+.3f}   θ_20=({path[-1, 0]:+.3f}, {path[-1, 1]:+.3g})  "
-          f"f(θ_20)={losses_2d[eta][-1]:.3g}")
+    theta_20 = f"({path[-1, 0]:+.3f}, {path[-1, 1]:+.3g})"
+    print(f"{eta:<5} {ETAS_2D[eta]:<23}  {1 - 0.2 * eta:+.3f}  {1 - 4 * eta:+.3f}  "
+          f"{theta_20:<22}  {losses_2d[eta][-1]:.3g}")
 
-fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), layout="constrained", sharex=True,
+fig, axes = plt.subplots(2, 2, figsize=(7.3, 6), layout="constrained", sharex=True,
                          sharey=True)
 for ax, (eta, verdict) in zip(axes.flat, ETAS_2D.items()):
     contour_traces(bowl, {f"SGD, η = {eta}": paths_2d[eta]}, ax=ax,
-                   title=f"η = {eta}: {verdict}   (f(θ_20) = {losses_2d[eta][-1]:.2g})")
-fig.suptitle("Gradient descent on the bowl f(θ) = 0.1·θ₁² + 2·θ₂², 20 steps from (−5, −2)")
+                   title=f"η = {eta}: {verdict}\n"
+                         rf"$f(\theta_{{20}})$ = {losses_2d[eta][-1]:.2g}")
+    ax.get_legend().remove()         # one path per panel: the title says which
+    ax.title.set_fontsize(10)
+fig.suptitle(r"Gradient descent on the bowl "
+             r"$f(\theta) = 0.1\,\theta_1^2 + 2\,\theta_2^2$, 20 steps from (−5, −2)")
 plt.show()
 
 # %%
@@ -210,7 +226,7 @@ plt.show()
 # The losses on a log axis tell the same story in one picture:
 
 curves({f"η = {eta} ({verdict})": losses_2d[eta] for eta, verdict in ETAS_2D.items()},
-       xlabel="step t", ylabel="f(θ_t)", logy=True,
+       xlabel="step t", ylabel=r"$f(\theta_t)$", logy=True,
        title="Loss on the bowl, gradient descent with four learning rates")
 plt.show()
 
@@ -243,7 +259,7 @@ plt.show()
 # met in this lesson, with the learning rates used above marked on each line.
 
 eta_axis = np.linspace(0, 1.25, 400 if not FAST else 50)
-fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.3, 4.8), layout="constrained")
 ax.axhspan(-1, 1, color="C2", alpha=0.08, label="|1 − λη| < 1: converges")
 for lam, name, marks, color in [(2.0, "θ² (λ = 2)", ETAS_1D, "C0"),
                                 (4.0, "bowl, θ₂ (λ = 4)", ETAS_2D, "C3"),
@@ -257,7 +273,7 @@ ax.set_ylim(-2.2, 1.3)
 ax.set_xlabel("learning rate η")
 ax.set_ylabel("factor per step, 1 − λη")
 ax.set_title("Gradient descent multiplies each direction by 1 − λη")
-ax.legend(fontsize="small", loc="lower left")
+fig.legend(loc="outside lower center", ncols=2, fontsize="small")
 plt.show()
 
 # %%

@@ -13,6 +13,7 @@ import swapped), and in closed form. It ends with the learning rate both article
 """
 
 import os
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -46,7 +47,8 @@ X_article = np.random.rand(100, 1)
 y_article = 2 * X_article + 1 + np.random.randn(100, 1) * 0.1
 print("same arrays as the article:", np.array_equal(X, X_article),
       np.array_equal(y, y_article))
-print("X", X.shape, X.dtype, " y", y.shape, y.dtype, " first rows:", X[:3, 0], y[:3, 0])
+print("X", X.shape, X.dtype, " y", y.shape, y.dtype)
+print("first rows:", X[:3, 0], y[:3, 0])
 
 # %%
 # The article's code, run as written
@@ -96,7 +98,8 @@ try:
     # 输出结果
     print(f"Final theta: {theta}")
 except ValueError as error:
-    print(f"\nFAILED at iteration i = {i}: {type(error).__name__}: {error}")
+    print(f"\nFAILED at iteration i = {i}: {type(error).__name__}:")
+    print(textwrap.fill(str(error), 86, initial_indent="  ", subsequent_indent="  "))
     print(f"shapes: X {X.shape}, y {y.shape}, grad {grad.shape}, theta {theta.shape}")
 
 # %%
@@ -285,11 +288,12 @@ print(f"largest relative difference of the two loss curves: "
 # float32, the numpy code in float64).
 
 Xs = np.linspace(0, 1, 2)
-fig, (ax_data, ax_loss) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+fig, (ax_data, ax_loss) = plt.subplots(1, 2, figsize=(7.3, 4.6), layout="constrained")
 ax_data.scatter(X[:, 0], y[:, 0], s=12, color="0.55", label="data (article 001 §4.1)")
 ax_data.plot(Xs, 2 * Xs + 1, "k:", label="y = 2x + 1 (made the data)")
 ax_data.plot(Xs, b0 + w0 * Xs, color="C7", linestyle="-.",
-             label=f"θ₀ (start): y = {w0:.2f}x {'−' if b0 < 0 else '+'} {abs(b0):.2f}")
+             label=rf"$\theta_0$ (start): y = {w0:.2f}x "
+                   f"{'−' if b0 < 0 else '+'} {abs(b0):.2f}")
 ax_data.plot(Xs, theta_lstsq[0, 0] + theta_lstsq[1, 0] * Xs, color="C2", linewidth=4,
              alpha=0.5, label="least squares (lstsq)")
 ax_data.plot(Xs, theta_hand[0, 0] + theta_hand[1, 0] * Xs, color="C0",
@@ -298,14 +302,18 @@ ax_data.plot(Xs, model.bias[0].item() + model.weight[0, 0].item() * Xs, "--", co
              label=f"minigrad nn.Linear, η = {ETA}, {STEPS} steps")
 ax_data.set_xlabel("x")
 ax_data.set_ylabel("y")
-ax_data.set_title("House-price data and the fitted lines")
-ax_data.legend(fontsize="small", loc="lower right")
+ax_data.set_title("House-price data and the fitted lines", fontsize=10)
+# one legend for both panels: the right one draws the same runs in the same colours
 curves({"by hand (numpy)": loss_hand, "minigrad (autograd)": loss_auto}, ax=ax_loss,
-       xlabel="step t", ylabel="J(θ_t)", logy=True,
+       xlabel="step t", ylabel=r"$J(\theta_t)$", logy=True,
        title=f"Loss while fitting, η = {ETA}")
+ax_loss.title.set_fontsize(10)
 ax_loss.lines[1].set_linestyle("--")             # dashed over solid: they coincide
+ax_loss.lines[1].set_color("C3")
 ax_loss.axhline(J_by_hand(theta_lstsq), color="C2", linewidth=4, alpha=0.4, zorder=0)
-ax_loss.legend(fontsize="small")
+ax_loss.get_legend().remove()
+fig.legend(*ax_data.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+           fontsize="small")
 plt.show()
 
 # %%
@@ -332,14 +340,15 @@ H = 2 * Xb.T @ Xb / m
 lam_min, lam_max = np.linalg.eigvalsh(H)
 lam_power = top_eigenvalue(lambda: J(theta), [theta])
 print(f"eigenvalues of H: λ_min = {lam_min:.4f}, λ_max = {lam_max:.4f} "
-      f"(top_eigenvalue on autograd: {lam_power:.4f}); "
-      f"λ_max/λ_min = {lam_max / lam_min:.1f}")
+      f"(top_eigenvalue on autograd: {lam_power:.4f})")
+print(f"λ_max/λ_min = {lam_max / lam_min:.1f}")
 print(f"stability bound  η < 2/λ_max = {2 / lam_max:.3f};   "
       f"fastest fixed η = 2/(λ_min+λ_max) = {2 / (lam_min + lam_max):.3f}")
+print(f"{'η':<6}{'slow direction: 1 − ηλ_min per step':>37}"
+      f"{f'(1 − ηλ_min)^{ARTICLE_STEPS}':>20}")
 for eta in [0.01, 0.1, 0.5]:
-    print(f"η = {eta:<4}: slow direction shrinks by 1 − ηλ_min = {1 - eta * lam_min:.5f} "
-          f"per step, (1 − ηλ_min)^{ARTICLE_STEPS} = "
-          f"{(1 - eta * lam_min) ** ARTICLE_STEPS:.2g}")
+    print(f"{eta:<6}{1 - eta * lam_min:>37.5f}"
+          f"{(1 - eta * lam_min) ** ARTICLE_STEPS:>20.2g}")
 
 # %%
 # The loss is an elongated bowl like :func:`minigrad.toy.bowl` of lesson 01 (there the
@@ -349,6 +358,7 @@ for eta in [0.01, 0.1, 0.5]:
 # $\eta = 0.1$, $\eta = 0.5$ and $\eta = 0.85$ (just above the bound $0.807$):
 
 ETAS = {0.01: "articles' η", 0.1: "10× larger", 0.5: "this lesson's η", 0.85: "> 2/λ_max"}
+ETAS_MATH = {**ETAS, 0.85: r"$> 2/\lambda_{\max}$"}      # the same, for figures
 runs = {eta: fit_minigrad(eta, ARTICLE_STEPS) for eta in ETAS}
 J_star = J_by_hand(theta_lstsq)
 print(f"after {ARTICLE_STEPS} iterations (least squares: b = {theta_lstsq[0, 0]:.4f}, "
@@ -357,7 +367,8 @@ for eta, (model_eta, losses, params) in runs.items():
     b_T, w_T = params[-1]
     status = (f"after {len(params) - 1} steps: diverged" if len(params) - 1 < ARTICLE_STEPS
               else f"J − J* = {J_by_hand(params[-1][:, None]) - J_star:.2g}")
-    print(f"  η = {eta:<4} ({ETAS[eta]:<15}) b = {b_T:+.4g}  w = {w_T:+.4g}  {status}")
+    regime = f"({ETAS[eta]})"
+    print(f"  η = {eta:<4} {regime:<17} b = {b_T:+.4g}  w = {w_T:+.4g}  {status}")
 
 # %%
 # With the articles' $\eta = 0.01$ the fit has *not* converged after 1000 iterations:
@@ -368,21 +379,28 @@ for eta, (model_eta, losses, params) in runs.items():
 # this problem the articles' η is not wrong, just 50–80 times smaller than it could be:
 # the bound, not a rule of thumb, says how large η may be.
 
-fig, (ax_excess, ax_b) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+fig, (ax_excess, ax_b) = plt.subplots(1, 2, figsize=(7.3, 4.4), layout="constrained")
 excess = {}
 for eta, (_, _, params) in runs.items():
     thetas = params[:, :, None]                      # (steps+1, 2, 1): θ_t = (b_t, w_t)
-    excess[f"η = {eta} ({ETAS[eta]})"] = np.array([J_by_hand(t) for t in thetas]) - J_star
-curves(excess, ax=ax_excess, xlabel="step t", ylabel="J(θ_t) − J(θ*)", logy=True,
-       title="Distance to the least-squares loss")
+    excess[f"η = {eta} ({ETAS_MATH[eta]})"] = (np.array([J_by_hand(t) for t in thetas])
+                                                - J_star)
+curves(excess, ax=ax_excess, xlabel="step t", ylabel=r"$J(\theta_t) - J(\theta^*)$",
+       logy=True, title="Distance to the least-squares loss")
 ax_excess.set_ylim(1e-15, 1e2)
 curves({f"η = {eta}": params[:, 0] for eta, (_, _, params) in runs.items() if eta != 0.85},
-       ax=ax_b, xlabel="step t", ylabel="intercept b_t",
-       title="The intercept b during training (stable runs)")
+       ax=ax_b, xlabel="step t", ylabel=r"intercept $b_t$",
+       title="The intercept b during training\n(stable runs)")
+ax_excess.title.set_fontsize(10)
+ax_b.title.set_fontsize(10)
+ax_excess.get_legend().remove()     # one legend for both panels: the same colour per η
+ax_b.get_legend().remove()
+fig.legend(*ax_excess.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+           fontsize="small")
 ax_b.axhline(theta_lstsq[0, 0], color="k", linestyle="--", linewidth=1)
 ax_b.annotate(f"least squares b = {theta_lstsq[0, 0]:.3f}",
-              (ARTICLE_STEPS * 0.55, theta_lstsq[0, 0]), textcoords="offset points",
-              xytext=(0, -12), fontsize=8)
+              (ARTICLE_STEPS * 0.4, theta_lstsq[0, 0]), textcoords="offset points",
+              xytext=(0, -12), fontsize=9)
 ax_b.set_ylim(-0.6, 1.6)
 plt.show()
 
@@ -411,7 +429,7 @@ def J_surface(theta):
     return b * b + 2 * b * w * Sx + w * w * Sxx - 2 * b * Sy - 2 * w * Sxy + Syy
 
 
-fig, panels = plt.subplots(1, 2, figsize=(11, 4.6), layout="constrained", sharey=True)
+fig, panels = plt.subplots(1, 2, figsize=(7.3, 4.2), layout="constrained", sharey=True)
 for ax, pair, colors in [(panels[0], (0.1, 0.01), ["C1", "C0"]),
                          (panels[1], (0.5, 0.85), ["C2", "C3"])]:
     # the same colour for each η as in the figure above
@@ -424,8 +442,12 @@ for ax, pair, colors in [(panels[0], (0.1, 0.01), ["C1", "C0"]),
     contour_traces(J_surface, paths, ax=ax, xlim=(-1.0, 2.6), ylim=(-0.3, 3.0),
                    levels=np.geomspace(0.0105, 10, 20), minimum=tuple(theta_lstsq[:, 0]),
                    title=f"J(b, w): gradient descent, η = {min(pair)} and {max(pair)}")
+    ax.title.set_fontsize(10)
     ax.set_xlabel("intercept b")
     ax.set_ylabel("slope w")
+    ax.get_legend().remove()
+handles = [line for ax in panels for line in ax.get_legend_handles_labels()[0]]
+fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small")
 plt.show()
 
 # %%

@@ -66,7 +66,7 @@ import numpy as np
 
 import minigrad
 from minigrad.optim import SGD
-from minigrad.plot import contour_traces, curves
+from minigrad.plot import contour_traces, curves, figure_legend
 from minigrad.toy import BOWL_START, bowl, trace
 
 FAST = os.environ.get("MINIGRAD_FAST") == "1"
@@ -132,10 +132,11 @@ def run_all(eta, steps=STEPS):
 
 paths = {eta: run_all(eta) for eta in (0.3, 0.6)}
 
-fig, axes = plt.subplots(2, 1, figsize=(6.4, 7.6), layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(7.3, 7.8), layout="constrained", sharex=True)
 for ax, (eta, runs) in zip(axes, paths.items()):
     contour_traces(bowl, runs, ax=ax,
                    title=f"η = {eta}: {STEPS} steps from (−5, −2) on the bowl")
+figure_legend(fig, axes)
 plt.show()
 
 for eta, runs in paths.items():
@@ -213,32 +214,34 @@ def measured_rho(eta, kw, steps=100):
 
 etas_line = np.linspace(0.01, 1.2, 300)
 etas_dots = np.linspace(0.05, 1.15, 8 if FAST else 24)
-fig, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.3, 4.6), layout="constrained")
 for (name, kw), color in zip(METHODS.items(), ["C0", "C1", "C2", "C3"]):
     mu, nesterov = kw.get("momentum", 0.0), kw.get("nesterov", False)
     ax.plot(etas_line, [rho(e, mu, nesterov) for e in etas_line], color=color,
-            label=f"{name} (theory)")
+            label=name)
     ax.plot(etas_dots, [measured_rho(e, kw) for e in etas_dots], "o", color=color,
-            markersize=4, label=f"{name} (minigrad)")
+            markersize=4)
+ax.plot([], [], color="0.3", label="line: theory")       # how to read the two marks
+ax.plot([], [], "o", color="0.3", markersize=4, label="dots: minigrad runs")
 ax.axhline(1, color="k", lw=0.8, ls="--")
 for bound, text in [(2 / LAM, "GD: 2/λ"), (2 * 1.5 / LAM, "μ=0.5: 3/λ"),
                     (2 * 1.9 / LAM, "μ=0.9: 3.8/λ"), (2 * 1.9 / 2.8 / LAM, "Nesterov")]:
     ax.axvline(bound, color="0.6", lw=0.8, ls=":")
-    ax.text(bound, 1.62, text, rotation=90, fontsize=7, ha="right", va="top")
+    ax.text(bound, 1.62, text, rotation=90, fontsize=8, ha="right", va="top")
 ax.set_ylim(0, 1.7)
 ax.set_xlabel("learning rate η (steep direction of the bowl, λ = 4)")
 ax.set_ylabel("growth factor per step ρ")
 ax.set_title("Stability: ρ < 1 converges, ρ > 1 diverges")
-ax.legend(fontsize=6.5, ncol=2, loc="lower right")
+ax.legend(fontsize="small", ncols=2, loc="lower right")
 ax.grid(alpha=0.3)
 plt.show()
 
+print(f"{'on the bowl':<17}  stable for η <  ρ at η=0.3  ρ at η=0.6")
 for name, kw in METHODS.items():
     mu, nesterov = kw.get("momentum", 0.0), kw.get("nesterov", False)
     bound = 2 * (1 + mu) / (1 + 2 * mu) if nesterov else 2 * (1 + mu)
-    print(f"{name:<17} stable for η < {bound / LAM:.3f} on the bowl;"
-          f"  ρ at η=0.3: {rho(0.3, mu, nesterov):.3f}, "
-          f"at η=0.6: {rho(0.6, mu, nesterov):.3f}")
+    print(f"{name:<17}  {bound / LAM:>14.3f}  {rho(0.3, mu, nesterov):>10.3f}  "
+          f"{rho(0.6, mu, nesterov):>10.3f}")
 
 # %%
 # The measured dots sit on the theory lines, and the bounds explain the traces: at
@@ -271,13 +274,14 @@ for mu in (0.5, 0.9, 0.99):
         values.append(opt.state[theta]["momentum_buffer"][0] / 2.0)   # b_t / g
     buffers[f"μ = {mu}"] = np.array(values)
 
-ax = curves(buffers, x=np.arange(1, T_CONST + 1), xlabel="step t", ylabel="b_t / g",
+ax = curves(buffers, x=np.arange(1, T_CONST + 1), xlabel="step t",
+            ylabel=r"$b_t\,/\,g$",
             title="Momentum buffer on a constant gradient g", logy=True)
 ax.set_ylim(0.8, 200)
 for mu, color in zip((0.5, 0.9, 0.99), ("C0", "C1", "C2")):
     ax.axhline(1 / (1 - mu), color=color, ls="--", lw=0.8)
     ax.text(T_CONST, 1 / (1 - mu), f"1/(1−μ) = {1 / (1 - mu):.0f}", color=color,
-            ha="right", va="bottom", fontsize=8)
+            ha="right", va="bottom", fontsize=9)
 plt.show()
 
 for label, values in buffers.items():
@@ -323,8 +327,10 @@ losses[f"GD, best η={eta_gd:.3f}"] = loss_curve(
     trace(bowl, lambda p: SGD(p, lr=eta_gd), steps=LONG))
 losses[f"momentum, tuned η={eta_hb:.3f}, μ={mu_hb:.3f}"] = loss_curve(
     trace(bowl, lambda p: SGD(p, lr=eta_hb, momentum=mu_hb), steps=LONG))
-curves(losses, xlabel="step t", ylabel="loss f(θ_t)", logy=True,
-       title="Loss on the bowl (log scale)")
+ax = curves(losses, xlabel="step t", ylabel=r"loss $f(\theta_t)$", logy=True,
+            title="Loss on the bowl (log scale)")
+ax.figure.set_size_inches(7.3, 4.8)
+figure_legend(ax.figure, [ax], ncols=2)
 plt.show()
 
 for name, values in losses.items():

@@ -64,7 +64,7 @@ import numpy as np
 
 import minigrad
 from minigrad.optim import SGD, Adagrad, RMSprop
-from minigrad.plot import contour_traces, curves
+from minigrad.plot import contour_traces, curves, figure_legend
 from minigrad.toy import bowl, trace
 
 FAST = os.environ.get("MINIGRAD_FAST") == "1"
@@ -88,13 +88,14 @@ runs = {
 }
 paths = {name: trace(bowl, make, steps=STEPS) for name, make in runs.items()}
 
-fig, axes = plt.subplots(2, 1, figsize=(6.4, 7.6), layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(7.3, 8), layout="constrained")
 contour_traces(bowl, paths, ax=axes[0],
                title=f"{STEPS} steps from (−5, −2) on the bowl")
 curves({name: bowl(minigrad.tensor(path, dtype=np.float64)).numpy()
         for name, path in paths.items()},
-       ax=axes[1], xlabel="step t", ylabel="loss f(θ_t)", logy=True,
+       ax=axes[1], xlabel="step t", ylabel=r"loss $f(\theta_t)$", logy=True,
        title="Loss on the bowl (log scale)")
+figure_legend(fig, axes, ncols=2)
 plt.show()
 
 for name, path in paths.items():
@@ -158,16 +159,22 @@ for name, make, key in [("AdaGrad", lambda p: Adagrad(p, lr=ETA), "sum"),
         steps[f"{name}, θ{i + 1}"] = running_mean(step[:, i])
 
 t_axis = np.arange(1, T + 1)
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-curves(rates, ax=axes[0], x=t_axis, xlabel="step t", ylabel="η / (√s_t + ε)",
+fig, axes = plt.subplots(1, 2, figsize=(7.3, 4.8), layout="constrained")
+curves(rates, ax=axes[0], x=t_axis, xlabel="step t",
+       ylabel=r"$\eta/(\sqrt{s_t}+\epsilon)$ or $\eta/(\sqrt{v_t}+\epsilon)$",
        title="Effective learning rate per coordinate", logy=True, logx=True)
 axes[0].plot(t_axis, ETA / (0.2 * np.sqrt(1.25 * t_axis)), "k:", lw=1,
-             label="η / (0.2·√(1.25 t))  (slope −1/2)")
-axes[0].legend(fontsize="small")
+             label=r"$\eta\,/\,(0.2\sqrt{1.25\,t})$ (slope −1/2)")
 curves(steps, ax=axes[1], x=t_axis, xlabel="step t",
-       ylabel=f"|θ_t − θ_{{t−1}}|, mean of last {WINDOW} steps",
+       ylabel=rf"$|\theta_t - \theta_{{t-1}}|$, mean of last {WINDOW} steps",
        title="Step size per coordinate", logy=True, logx=True)
 axes[1].axhline(ETA, color="k", ls="--", lw=0.8)
+for ax in axes:
+    ax.title.set_fontsize(10)
+axes[1].get_legend().remove()       # the same colours as on the left: one legend below
+axes[0].get_legend().remove()
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3,
+           fontsize="small")
 plt.show()
 
 for name, values in rates.items():
@@ -223,10 +230,12 @@ for name, make in [("AdaGrad η=0.1", lambda p: Adagrad(p, lr=0.1)),
         values.append(theta[0].item())
     walks[name] = np.array(values)
 
-ax = curves(walks, xlabel="step t", ylabel="θ_t",
-            title="f(θ) = √(1+θ²) − 1 from θ₀ = 50: a long walk to the minimum")
+ax = curves(walks, xlabel="step t", ylabel=r"$\theta_t$",
+            title=r"$f(\theta) = \sqrt{1 + \theta^2} - 1$ from $\theta_0 = 50$:"
+                  " a long walk to the minimum")
 t_axis = np.arange(T_LONG + 1)
-ax.plot(t_axis, 50 - 2 * 0.1 * np.sqrt(t_axis), "k:", lw=1, label="50 − 2η√t")
+ax.plot(t_axis, 50 - 2 * 0.1 * np.sqrt(t_axis), "k:", lw=1,
+        label=r"$50 - 2\eta\sqrt{t}$")
 ax.legend(fontsize="small")
 plt.show()
 

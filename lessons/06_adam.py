@@ -47,7 +47,7 @@ import numpy as np
 
 import minigrad
 from minigrad.optim import SGD, Adam, AdamW
-from minigrad.plot import contour_traces, curves
+from minigrad.plot import contour_traces, curves, figure_legend
 from minigrad.toy import BOWL_START, bowl, trace
 
 FAST = os.environ.get("MINIGRAD_FAST") == "1"
@@ -142,28 +142,30 @@ for k in range(T_BIAS):
 without = np.abs(np.diff(adam_from_scratch(noisy_constant_grad_factory(), [0.0], T_BIAS,
                                            eta=1.0, bias_correction=False)[:, 0]))
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-axes[0].plot(t, g_noisy, ".", color="0.6", label="g_t")
-curves({"m_t": m, "m̂_t = m_t / (1 − β₁ᵗ)": m_hat}, ax=axes[0], x=t,
-       xlabel="step t", ylabel="value", title="First moment: raw vs bias-corrected")
-axes[0].legend(fontsize="small")
-curves({"with bias correction (minigrad Adam)": np.array(with_correction),
+fig, axes = plt.subplots(1, 2, figsize=(7.3, 4.8), layout="constrained")
+axes[0].plot(t, g_noisy, ".", color="0.6", label="$g_t$")
+curves({"$m_t$": m, r"$\hat m_t = m_t\,/\,(1 - \beta_1^t)$": m_hat}, ax=axes[0], x=t,
+       xlabel="step t", ylabel="value", title="First moment:\nraw vs bias-corrected")
+curves({"with bias correction\n(minigrad Adam)": np.array(with_correction),
         "without bias correction": without}, ax=axes[1], x=t, xlabel="step t",
-       ylabel="step size / η", title="Adam's step in the first 50 steps")
+       ylabel="step size / η", title="Adam's step\nin the first 50 steps")
 axes[1].plot(t, (1 - beta1 ** t) / np.sqrt(1 - beta2 ** t), "k:", lw=1,
-             label="(1 − β₁ᵗ) / √(1 − β₂ᵗ)")
-axes[1].legend(fontsize="small")
+             label=r"$(1 - \beta_1^t)\,/\,\sqrt{1 - \beta_2^t}$")
+for ax in axes:                     # each panel's legend under it, off the data
+    ax.title.set_fontsize(10)
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16))
 plt.show()
 
 factor = (1 - beta1 ** t) / np.sqrt(1 - beta2 ** t)
 tt = np.arange(1, 100_001)
 factor_long = (1 - beta1 ** tt) / np.sqrt(1 - beta2 ** tt)
-print(f"uncorrected / corrected step on a constant gradient: t=1: {factor[0]:.2f}, "
-      f"largest {factor.max():.2f} at t={t[factor.argmax()]}, t=50: {factor[-1]:.2f}")
+print("uncorrected / corrected step on a constant gradient:")
+print(f"  t=1: {factor[0]:.2f}, largest {factor.max():.2f} at t={t[factor.argmax()]}, "
+      f"t=50: {factor[-1]:.2f}")
 ratio = without / np.array(with_correction)
 print(f"measured ratio on the noisy gradient, steps 1-50: {ratio.min():.2f} to "
-      f"{ratio.max():.2f}; largest deviation from the formula: "
-      f"{np.abs(ratio - factor).max():.1e}")
+      f"{ratio.max():.2f};")
+print(f"  largest deviation from the formula: {np.abs(ratio - factor).max():.1e}")
 print(f"the factor is below 1.1 only from t = {tt[np.argmax(factor_long < 1.1)]}")
 
 # %%
@@ -202,7 +204,7 @@ def bowl_times_1000(theta):
 
 scaled = trace(bowl_times_1000, lambda p: Adam(p, lr=0.1), steps=STEPS_BOWL)
 
-fig, axes = plt.subplots(2, 1, figsize=(6.4, 7.6), layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(7.3, 7.8), layout="constrained")
 contour_traces(bowl, adam_paths, ax=axes[0],
                title=f"Adam on the bowl, {STEPS_BOWL} steps from (−5, −2)")
 path = adam_paths["Adam η=0.1"]
@@ -213,10 +215,15 @@ curves({"θ₁ (gradient 0.2·θ₁)": steps_per_coord[:, 0],
         "θ₁, loss × 1000": steps_scaled[:, 0],
         "θ₂, loss × 1000": steps_scaled[:, 1]},
        ax=axes[1], x=np.arange(1, STEPS_BOWL + 1), xlabel="step t",
-       ylabel="|θ_t − θ_{t−1}| / η",
+       ylabel=r"$|\theta_t - \theta_{t-1}|\,/\,\eta$",
        title="Adam η = 0.1: step per coordinate, in units of η")
-for line in axes[1].get_lines()[2:]:
-    line.set_linestyle("--")
+solid, dashed = axes[1].get_lines()[:2], axes[1].get_lines()[2:]
+for under, over in zip(solid, dashed):   # wide pale lines under thin dashed ones: both show
+    under.set_linewidth(5)
+    under.set_alpha(0.35)
+    over.set_color(under.get_color())
+    over.set_linestyle("--")
+    over.set_linewidth(1.5)
 axes[1].legend(fontsize="small")
 plt.show()
 
@@ -291,8 +298,9 @@ for name, make in [("Adam, L2 in the gradient", lambda p: Adam(p, lr=ETA_WD,
 ax = curves(norms, xlabel="step t", ylabel="RMS of the weights",
             title=f"Weight decay λ = {LAMBDA:g}, η = {ETA_WD:g}: Adam vs AdamW")
 ax.plot(np.arange(T_WD + 1), (1 - ETA_WD * LAMBDA) ** np.arange(T_WD + 1), "k:", lw=1,
-        label="(1 − ηλ)ᵗ")
-ax.legend(fontsize="small")
+        label=r"$(1 - \eta\lambda)^t$")
+ax.figure.set_size_inches(7.3, 5)
+figure_legend(ax.figure, [ax], ncols=2)
 plt.show()
 
 for name, values in norms.items():

@@ -197,11 +197,11 @@ rng = np.random.default_rng(0)
 draws = {"uniform η ~ U(1e-4, 10)": rng.uniform(1e-4, 10, 10_000),
          "log-uniform η = 10^u": 10 ** rng.uniform(-4, 1, 10_000)}
 edges = 10.0 ** np.arange(-4, 2)
-columns = [f"  [{lo:g}, {hi:g})" for lo, hi in zip(edges, edges[1:])]
-print(f"{'decade':>24}" + "".join(columns))
+columns = [f" [{lo:g}, {hi:g})" for lo, hi in zip(edges, edges[1:])]
+print(f"{'decade':<23}" + "".join(columns))
 for name, lrs in draws.items():
     shares = np.histogram(lrs, bins=edges)[0] / len(lrs)
-    print(f"{name:>24}" + "".join(f"{share:>{len(column)}.1%}"
+    print(f"{name:<23}" + "".join(f"{share:>{len(column)}.1%}"
                                   for share, column in zip(shares, columns)))
 
 # %%
@@ -231,7 +231,7 @@ show(random_result)
 # Both searches on one axis (:func:`minigrad.lr_search.plot_search`; it would mark a
 # trial that diverged with a red ✕ — none did here):
 
-fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.3, 4.5), layout="constrained")
 for name, result, color in [("grid", grid, "C0"), ("random", random_result, "C1")]:
     plot_search(result, ax=ax, label=f"{name} search", color=color)
 ax.set_ylabel("validation loss after training")
@@ -283,7 +283,7 @@ print(f"suggested η (steepest descent of the smoothed loss): {range_test.sugges
 print(f"η at the lowest smoothed loss: {lr_at_min:.3g}  →  "
       f"a tenth of it: {lr_at_min / 10:.3g}")
 
-fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+fig, ax = plt.subplots(figsize=(7.3, 4.5), layout="constrained")
 plot_range_test(range_test, ax=ax)
 ax.axvline(lr_at_min / 10, color="tab:purple", linestyle=":",
            label=f"η at the minimum / 10 = {lr_at_min / 10:.3g}")
@@ -415,12 +415,16 @@ for seed in SEEDS:
         by_lr = {r.lr: r for r in result.results}
         for n in names:
             again.setdefault(n, []).append(by_lr[float(chosen[n])])
-print(f"{'method':<38}{'chosen η':>9}   val loss, seeds {SEEDS}            val acc (mean)")
+seeds_header = f"val loss, seeds {SEEDS}"
+width = max(len(seeds_header), 7 * len(SEEDS) - 1)
+print(f"{'method':<35}{'chosen η':>9}  {seeds_header:<{width}}  {'mean':>5}  "
+      f"{'mean acc':>8}")
 for name, lr in chosen.items():
     losses = [r.value for r in again[name]]
     accs = [r.metrics["val_acc"] for r in again[name]]
-    print(f"{name:<38}{lr:9.3g}   " + " ".join(f"{v:6.3f}" for v in losses)
-          + f"    mean {np.nanmean(losses):.3f}   {np.nanmean(accs):6.1%}")
+    per_seed = " ".join(f"{v:6.3f}" for v in losses)
+    print(f"{name:<35}{lr:9.3g}  {per_seed:<{width}}  {np.nanmean(losses):5.3f}  "
+          f"{np.nanmean(accs):8.1%}")
 
 # %%
 # Grid search's η = 1 was the best grid point for seed 0, but over the other seeds it

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 import minigrad
 from minigrad import nn, optim
 from minigrad.data import DataLoader, load_digits, load_mnist, train_val_test_split
-from minigrad.plot import confusion_matrix, curves
+from minigrad.plot import confusion_matrix, curves, figure_legend
 from minigrad.train import DivergenceWarning, accuracy, evaluate, fit
 
 FAST = os.environ.get("MINIGRAD_FAST") == "1"   # CI: same lesson, two epochs
@@ -43,8 +43,8 @@ blas_threads = threadpool_limits(1, "blas")
 
 X, y = load_digits()
 (X_train, y_train), (X_val, y_val), (X_test, y_test) = train_val_test_split(X, y, seed=0)
-print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape}; "
-      f"classes {np.bincount(y_train).tolist()} (train images per digit 0–9)")
+print(f"train {X_train.shape}, validation {X_val.shape}, test {X_test.shape};")
+print(f"classes {np.bincount(y_train).tolist()} (train images per digit 0–9)")
 
 # %%
 # Article 001 §4.2's network, ported
@@ -193,7 +193,7 @@ for name, make_optimizer in RUNS.items():
     models[name] = Net()
     logs[name] = train(models[name], make_optimizer(models[name].parameters()), EPOCHS)
 
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(7.3, 5.4), layout="constrained")
 epochs_axis = np.arange(1, EPOCHS + 1)
 for i, (name, log) in enumerate(logs.items()):
     color = f"C{i}"
@@ -204,15 +204,17 @@ for i, (name, log) in enumerate(logs.items()):
 ax_loss.plot([], [], color="k", label="training set")          # legend entries for the
 ax_loss.plot([], [], color="k", linestyle="--", label="validation set")  # line styles
 ax_loss.set(yscale="log", xlabel="epoch", ylabel="cross-entropy loss",
-            title="Loss after each epoch (batch 100, 13 steps per epoch)")
+            title="Loss after each epoch\n(batch 100, 13 steps per epoch)")
 ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.01),
-           title="Accuracy after each epoch (solid: training, dashed: validation)")
+           title="Accuracy after each epoch\n(solid: training, dashed: validation)")
 ax_acc.axvline(10, color="0.5", linewidth=0.8)
 ax_acc.annotate("the article's 10 epochs", (10, 0.05), xytext=(4, 0),
-                textcoords="offset points", fontsize=8)
+                textcoords="offset points", fontsize=9)
 for ax in (ax_loss, ax_acc):
     ax.grid(alpha=0.3)
-ax_loss.legend(fontsize="small")
+    ax.title.set_fontsize(10)
+fig.legend(*ax_loss.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+           fontsize="small")                 # one legend for both panels, off the data
 plt.show()
 
 # %%
@@ -226,14 +228,16 @@ def first_epoch_reaching(acc, level=0.9):
 
 
 test_accuracy = {}
-print(f"{'run':<30}{'train loss':>11}{'val loss':>9}{'train acc':>10}{'val acc':>8}"
-      f"{'test acc':>9}{'val ≥ 90 % at epoch':>21}")
+print(f"{'':<28}{'train':>9}{'val':>9}{'train':>9}{'val':>8}{'test':>8}"
+      f"{'val ≥ 90 %':>12}")
+print(f"{'run':<28}{'loss':>9}{'loss':>9}{'acc':>9}{'acc':>8}{'acc':>8}"
+      f"{'at epoch':>12}")
 for name, log in logs.items():
     _, test_accuracy[name] = evaluate(models[name], nn.CrossEntropyLoss(),
                                       (X_test, y_test), accuracy)
-    print(f"{name:<30}{log['train loss'][-1]:11.4f}{log['val loss'][-1]:9.4f}"
-          f"{log['train acc'][-1]:10.1%}{log['val acc'][-1]:8.1%}"
-          f"{test_accuracy[name]:9.1%}{first_epoch_reaching(log['val acc']):>21}")
+    print(f"{name:<28}{log['train loss'][-1]:9.4f}{log['val loss'][-1]:9.4f}"
+          f"{log['train acc'][-1]:9.1%}{log['val acc'][-1]:8.1%}"
+          f"{test_accuracy[name]:8.1%}{first_epoch_reaching(log['val acc']):>12}")
 
 # %%
 # After 650 steps, SGD at the articles' η = 0.01 is still far from done: its loss has
@@ -302,8 +306,8 @@ for softmax_output in (True, False):
     grad_norms[softmax_output] = np.sqrt(sum((p.grad ** 2).sum().item()
                                              for p in model.parameters()))
 print(f"lowest possible loss with the double softmax: ln(1 + 9/e) = {floor:.4f}")
-print(f"gradient norm at the start, whole training set: double softmax "
-      f"{grad_norms[True]:.4f}, fixed {grad_norms[False]:.4f} "
+print("gradient norm at the start, whole training set:")
+print(f"  double softmax {grad_norms[True]:.4f}, fixed {grad_norms[False]:.4f} "
       f"(ratio {grad_norms[False] / grad_norms[True]:.1f})")
 
 # %%
@@ -329,7 +333,7 @@ for name, log in keras_logs.items():
     print(f"{name:<52}{log['train loss'][-1]:11.4f}{log['val acc'][-1]:9.1%}"
           f"{log['test acc']:9.1%}")
 
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained")
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(7.3, 4.8), layout="constrained")
 for ax in (ax_loss, ax_acc):                     # SGD blue, Adam red; the bug dashed
     ax.set_prop_cycle(color=["tab:blue", "tab:blue", "tab:red", "tab:red"],
                       linestyle=["--", "-", "--", "-"])
@@ -338,13 +342,15 @@ curves({name: log["train loss"] for name, log in keras_logs.items()}, ax=ax_loss
        x=epochs_axis, xlabel="epoch", ylabel="cross-entropy loss (training set)",
        title="Article 002's model: loss")
 ax_loss.axhline(floor, color="k", linestyle=":", linewidth=1)
-ax_loss.annotate("ln(1 + 9/e) ≈ 1.46: the double softmax's floor", (1, floor),
-                 xytext=(0, -12), textcoords="offset points", fontsize=8)
+ax_loss.annotate(r"$\ln(1 + 9/e) \approx 1.46$:" "\nthe double softmax's floor",
+                 (KERAS_EPOCHS, floor), xytext=(0, -4), textcoords="offset points",
+                 ha="right", va="top", fontsize=9)
 curves({name: log["val acc"] for name, log in keras_logs.items()}, ax=ax_acc,
        x=epochs_axis, xlabel="epoch", ylabel="accuracy (validation set)",
        title="Article 002's model: validation accuracy")
-ax_loss.legend(fontsize="small")
-ax_acc.legend(fontsize="small")
+for ax in (ax_loss, ax_acc):
+    ax.title.set_fontsize(10)
+figure_legend(fig, [ax_loss, ax_acc], ncols=2)    # both panels draw the same four runs
 ax_acc.set_ylim(0, 1.01)
 plt.show()
 
@@ -376,8 +382,8 @@ print(f"{best_name}: {len(wrong)} of {len(y_test)} test digits wrong")
 pairs = {}
 for i in wrong:
     pairs[(y_test[i], predicted[i])] = pairs.get((y_test[i], predicted[i]), 0) + 1
-print("most frequent mistakes (true → predicted: count):",
-      ", ".join(f"{t} → {p}: {n}" for (t, p), n in
+print("most frequent mistakes (true → predicted: count):")
+print("  " + ", ".join(f"{t} → {p}: {n}" for (t, p), n in
                 sorted(pairs.items(), key=lambda item: -item[1])[:5]))
 
 fig, ax = plt.subplots(figsize=(5.5, 5), layout="constrained")
@@ -389,12 +395,12 @@ plt.show()
 # And the mistakes themselves, as the network saw them (8×8 pixels, dark = ink):
 
 n_show = min(len(wrong), 16)
-fig, axes = plt.subplots(2, 8, figsize=(11, 3.6), layout="constrained")
+fig, axes = plt.subplots(2, 8, figsize=(7.3, 3.2), layout="constrained")
 for ax in axes.flat:
     ax.axis("off")
 for ax, i in zip(axes.flat, wrong[:n_show]):
     ax.imshow(X_test[i].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-    ax.set_title(f"true {y_test[i]}, said {predicted[i]}", fontsize=9)
+    ax.set_title(f"true {y_test[i]}\nsaid {predicted[i]}", fontsize=9)
 fig.suptitle(f"{'The' if n_show == len(wrong) else f'{n_show} of the'} {len(wrong)} test "
              f"digits that {best_name} gets wrong")
 plt.show()

@@ -38,6 +38,8 @@ import uuid
 
 import numpy as np
 
+from minigrad.tensor import Tensor
+
 FORMAT_VERSION = 1
 ZIP_SIGNATURE = b"PK\x03\x04"  # the first bytes of every zip file, so of every .npz
 
@@ -82,6 +84,8 @@ def _pack_optimizer(state_dict: dict) -> dict:
     arrays, scalars = {}, {}
     for index, param_state in state_dict["state"].items():
         for name, value in param_state.items():
+            if isinstance(value, Tensor):                # the optimizer's state tensors
+                value = value.numpy()
             if isinstance(value, np.ndarray):
                 arrays[f"optimizer/state/{index}/{name}"] = value
             else:

@@ -26,6 +26,7 @@ results are the same whichever executor runs them and in whatever order they fin
 
 import concurrent.futures
 import contextlib
+import copy
 import functools
 import itertools
 import math
@@ -651,7 +652,7 @@ def _restored(model, optimizer, batches):
     params = model.parameters()
     model_state = {k: v.clone() for k, v in model.state_dict().items()}   # copies
     grads = [None if p.grad is None else p.grad.clone() for p in params]
-    optimizer_state = optimizer.state_dict()             # copies, with every group's lr
+    optimizer_state = copy.deepcopy(optimizer.state_dict())   # with every group's lr
     loader_state = batches.state_dict() if hasattr(batches, "load_state_dict") else None
     try:
         yield

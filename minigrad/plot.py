@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 
-def _axes(ax, figsize=(6.4, 4.0)):
+def _axes(ax, figsize=(7.3, 4.2)):
     import matplotlib.pyplot as plt
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -81,13 +81,35 @@ def contour_traces(f: Callable, traces: Mapping[str, np.ndarray], ax=None,
         ax.plot(*minimum, "k*", markersize=10)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_xlabel("θ₁")
-    ax.set_ylabel("θ₂")
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
     if title:
         ax.set_title(title)
     if traces:
         ax.legend(fontsize="small", loc="upper right")
     return ax
+
+
+def figure_legend(fig, axes, ncols: int = 4):
+    """One legend under the figure for panels that draw the same named series.
+
+    Each panel's own legend is removed. A series that one panel marks "(diverged)" keeps
+    its plain name in the shared legend, and that panel's title says which diverged.
+    """
+    shared = {}                                       # plain label -> line, first seen
+    for ax in np.ravel(axes):
+        diverged = []
+        for line, label in zip(*ax.get_legend_handles_labels()):
+            plain = label.removesuffix(" (diverged)")
+            if plain != label:
+                diverged.append(plain)
+            shared.setdefault(plain, line)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        if diverged:
+            ax.set_title(f"{ax.get_title()}\ndiverged: {', '.join(diverged)}")
+    return fig.legend(list(shared.values()), list(shared), loc="outside lower center",
+                      ncols=ncols, fontsize="small")
 
 
 def _until_outside(path: np.ndarray, xlim, ylim) -> np.ndarray:
@@ -111,7 +133,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, ax=
     for i in range(n_classes):
         for j in range(n_classes):
             if counts[i, j]:
-                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=7,
+                ax.text(j, i, counts[i, j], ha="center", va="center", fontsize=9,
                         color="white" if counts[i, j] > counts.max() / 2 else "black")
     ax.set_xticks(range(n_classes))
     ax.set_yticks(range(n_classes))

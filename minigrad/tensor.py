@@ -463,11 +463,11 @@ class Tensor(TensorMethods):
         if self._grad is not None:
             self._grad.array += grad
             return
-        owner = _memory_owner(grad)
+        owner = grad if grad.base is None else grad.base
         flags = grad.flags
-        if (id(owner) in taken or not flags.writeable or not flags.c_contiguous
+        if (id(owner) in taken or not (flags.writeable and flags.c_contiguous)
                 or grad.dtype != self.array.dtype):
-            grad = np.array(grad, dtype=self.dtype, copy=True)
+            grad = np.array(grad, dtype=self.array.dtype, copy=True)
             owner = grad
         taken.add(id(owner))
         self._grad = Tensor._wrap(grad)

@@ -323,7 +323,7 @@ def test_optimizer_state_of_a_0d_parameter_survives_a_round_trip():
     fresh = optim.SGD([scale], lr=0.1, momentum=0.9)
     fresh.load_state_dict(opt.state_dict())
     buffer = fresh.state[scale]["momentum_buffer"]
-    assert isinstance(buffer, np.ndarray) and buffer.shape == ()
+    assert isinstance(buffer, minigrad.Tensor) and buffer.shape == ()
     before = buffer.item()
     fresh.zero_grad()
     (scale * scale).backward()

@@ -5,6 +5,7 @@ cores stay fast. They are module-level functions, so worker processes can unpick
 """
 
 import concurrent.futures
+import copy
 import functools
 import os
 import sys
@@ -377,7 +378,7 @@ def test_range_test_restores_model_optimizer_gradients_and_loader():
         optimizer.step()
     params = {k: v.clone() for k, v in model.state_dict().items()}
     grads = [p.grad.clone() for p in model.parameters()]
-    state = optimizer.state_dict()
+    state = copy.deepcopy(optimizer.state_dict())     # live in PyTorch: keep a copy
     data_arrays = [p.array for p in model.parameters()]
 
     lr_range_test(model, loss_fn, optimizer, loader, num_iter=30, end_lr=1e3)

@@ -65,7 +65,7 @@ def percent(x: float) -> int:
 
 # -- lesson 02 and the pages that quote it -------------------------------------------------
 def test_lesson_02_articles_eta_end_point():
-    (b, w), = floats(r"η = 0\.01 \(articles' η\s*\) b = \+([\d.]+)\s+w = \+([\d.]+)",
+    (b, w), = floats(r"η = 0\.01 \(articles' η\s*\)\s+b = \+([\d.]+)\s+w = \+([\d.]+)",
                      output("02_linear_regression"))
     text = prose("02_linear_regression")
     assert f"$b \\approx {b:.2f}$ and $w \\approx {w:.2f}$" in text

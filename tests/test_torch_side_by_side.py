@@ -751,10 +751,7 @@ def optimizer_state_dict_round_trip_with_a_0d_parameter(lib):
             np.asarray(state[0]["exp_avg"]).shape, np.asarray(state[1]["exp_avg_sq"]))
 
 
-@idiom((True, [0.2, 0.4], [0.38, 0.76]),
-       xfail="optimizer.state_dict() holds numpy copies and a Python int step; PyTorch's "
-             "holds the optimizer's own state Tensors, so a later step shows in it "
-             "(minigrad/optim/optimizer.py, not the engine)")
+@idiom((True, [0.2, 0.4], [0.38, 0.76]))
 def optimizer_state_dict_holds_the_state_tensors(lib):
     p = lib.tensor([1.0, 2.0], requires_grad=True)
     opt = lib.optim.Adam([p], lr=0.1)

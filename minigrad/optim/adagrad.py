@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, check_hyperparameter, l2_penalty
+from minigrad.optim.optimizer import (Optimizer, check_hyperparameter, l2_penalty,
+                                      state_tensor, step_count)
 
 
 class Adagrad(Optimizer):
@@ -75,15 +76,15 @@ class Adagrad(Optimizer):
         check_hyperparameter("epsilon value", group["eps"])
 
     def _init_state(self, p, group):
-        return {"step": 0,
-                "sum": np.full_like(p.array, group["initial_accumulator_value"])}
+        return {"step": step_count(),
+                "sum": state_tensor(np.full_like(p.array, group["initial_accumulator_value"]))}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (the loop body above)."""
         loss = self._closure_loss(closure)
         for group, theta, g, state in self._parameters_with_grad():
-            state["step"] += 1
-            t, s = state["step"], state["sum"]
+            state["step"].array += 1
+            t, s = state["step"].item(), state["sum"].array
             g = l2_penalty(g, theta, group["weight_decay"])
             eta_t = float(group["lr"]) / (1 + (t - 1) * group["lr_decay"])
             s += g * g

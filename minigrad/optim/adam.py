@@ -6,7 +6,8 @@ Both share one update, :meth:`Adam.step`; they differ only in how weight decay e
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, check_hyperparameter, l2_penalty
+from minigrad.optim.optimizer import (Optimizer, check_hyperparameter, l2_penalty,
+                                      state_tensor, step_count)
 
 
 class Adam(Optimizer):
@@ -103,10 +104,10 @@ class Adam(Optimizer):
         check_hyperparameter("weight_decay value", group["weight_decay"])
 
     def _init_state(self, p, group):
-        state = {"step": 0, "exp_avg": np.zeros_like(p.array),
-                 "exp_avg_sq": np.zeros_like(p.array)}
+        state = {"step": step_count(), "exp_avg": state_tensor(np.zeros_like(p.array)),
+                 "exp_avg_sq": state_tensor(np.zeros_like(p.array))}
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(p.array)
+            state["max_exp_avg_sq"] = state_tensor(np.zeros_like(p.array))
         return state
 
     def step(self, closure=None):
@@ -114,8 +115,8 @@ class Adam(Optimizer):
         loss = self._closure_loss(closure)
         for group, theta, g, state in self._parameters_with_grad():
             eta, (beta1, beta2), eps = float(group["lr"]), group["betas"], group["eps"]
-            state["step"] += 1
-            t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+            state["step"].array += 1
+            t, m, v = state["step"].item(), state["exp_avg"].array, state["exp_avg_sq"].array
             if group["decoupled_weight_decay"]:
                 theta *= 1 - eta * group["weight_decay"]       # AdamW: decay θ itself
             else:
@@ -124,7 +125,8 @@ class Adam(Optimizer):
             v *= beta2                       # v_t = β₂ v_{t−1} + (1 − β₂) g_t²
             v += (1 - beta2) * g * g
             if group["amsgrad"]:
-                v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+                v_max = state["max_exp_avg_sq"].array
+                v = np.maximum(v_max, v, out=v_max)
             step_size = eta / (1 - beta1 ** t)                         # η / (1 − β₁ᵗ)
             denominator = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps   # √v̂_t + ε
             theta -= step_size * (m / denominator)

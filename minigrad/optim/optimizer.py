@@ -7,8 +7,12 @@ Every optimizer in minigrad does the same three things around its own update rul
    several learning rates;
 2. it keeps a small *state* per parameter (a momentum buffer, running averages, a step
    count), created the first time that parameter has a gradient;
-3. it saves and restores both as plain numbers and numpy arrays, so a checkpoint can be
-   written to ``.npz`` without pickle.
+3. it saves and restores both (``state_dict()``), so a checkpoint can be written to
+   ``.npz`` without pickle.
+
+As in PyTorch, each piece of per-parameter state is a Tensor outside the graph (the step
+count a 0-d float32 tensor), and ``state_dict()`` hands out the live state, not a copy:
+take ``copy.deepcopy(optimizer.state_dict())`` to keep a snapshot.
 
 That shared work lives here, once. A subclass only validates its hyper-parameters, says
 what state a parameter starts with, and writes ``step()`` — the algorithm itself.
@@ -45,7 +49,7 @@ class Optimizer:
         One dict per group: ``"params"`` (a list of parameters) and its hyper-parameters.
         Learning-rate schedulers change ``group["lr"]`` here.
     state : dict
-        ``state[p]`` is the dict of per-parameter state (numpy arrays and numbers).
+        ``state[p]`` is the dict of per-parameter state (Tensors, outside the graph).
     defaults : dict
         The hyper-parameters given to the constructor.
     """
@@ -148,8 +152,9 @@ class Optimizer:
         """Yield ``(group, theta, g, state)`` for every parameter whose gradient exists.
 
         ``theta`` is the parameter's numpy array (update it in place), ``g`` its
-        gradient's array and ``state`` its state dict, created by ``_init_state`` on first
-        use. Parameters whose ``.grad`` is None are skipped, as in PyTorch.
+        gradient's array and ``state`` its state dict (of Tensors: their ``.array`` is
+        what the update rule changes in place), created by ``_init_state`` on first use.
+        Parameters whose ``.grad`` is None are skipped, as in PyTorch.
 
         Each parameter yielded counts as changed in place (its version goes up), as an
         optimizer step does in PyTorch: a graph built before the step can then no longer
@@ -177,15 +182,17 @@ class Optimizer:
 
     # ---------------------------------------------------------- checkpoints
     def state_dict(self):
-        """The optimizer's state as plain numbers, tuples and numpy arrays (copies).
+        """The optimizer's state and hyper-parameters, as PyTorch gives them.
 
         Returns
         -------
         dict
-            ``{"state": {index: {name: array or number}},
+            ``{"state": {index: {name: Tensor}},
             "param_groups": [{hyper-parameters..., "params": [index, ...]}]}``, where a
             parameter's index is its position counting through all groups in order, as
             in PyTorch. Parameters that have never had a gradient have no state entry.
+            The state is the optimizer's own (later steps change it, as in PyTorch);
+            the hyper-parameters are copies.
         """
         index = {}
         param_groups = []
@@ -196,9 +203,7 @@ class Optimizer:
                 index[id(p)] = len(index)
                 packed["params"].append(index[id(p)])
             param_groups.append(packed)
-        state = {index[id(p)]: {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v
-                                for k, v in s.items()}
-                 for p, s in self.state.items()}
+        state = {index[id(p)]: s for p, s in self.state.items()}
         return {"state": state, "param_groups": param_groups}
 
     def load_state_dict(self, state_dict):
@@ -206,8 +211,8 @@ class Optimizer:
 
         The saved groups must match this optimizer's: the same number of groups and the
         same number of parameters in each, and every saved array must have its
-        parameter's shape. Arrays are copied (cast to the parameter's dtype); the step
-        count, which an ``.npz`` file gives back as a 0-d array, becomes a number again.
+        parameter's shape. As in PyTorch, a saved Tensor of the parameter's dtype is taken
+        as it is (not copied); arrays and numbers (from an ``.npz`` file) become Tensors.
         """
         for key in ("state", "param_groups"):
             if key not in state_dict:
@@ -260,16 +265,28 @@ def _is_parameter(x):
 
 
 def _restore_state_value(value, p, index, name):
-    """A saved state entry as the optimizer keeps it: ``step`` as a Python number, every
-    other entry as an array shaped like the parameter — a 0-d array for a 0-d parameter,
-    never a Python float, since the update rules change state arrays in place."""
+    """A saved state entry as the optimizer keeps it: a Tensor — the 0-d float32 step
+    count, or an array shaped like the parameter (0-d for a 0-d parameter: the update
+    rules change state arrays in place, which a Python float would not allow)."""
     if name == "step":
-        return _plain_number(value)
+        return step_count(float(np.asarray(value)))
+    if isinstance(value, Tensor) and value.dtype == p.dtype and value.shape == p.shape:
+        return value                                   # PyTorch keeps it too, uncopied
     value = np.array(value, dtype=p.dtype, copy=True)
     if value.shape != p.shape:
         raise ValueError(f"loaded state {name!r} of parameter {index} has shape {value.shape}, "
                          f"but the parameter has shape {p.shape}")
-    return value
+    return Tensor._wrap(value)
+
+
+def state_tensor(array) -> Tensor:
+    """A piece of optimizer state (a moving average, a buffer): a Tensor over ``array``."""
+    return Tensor._wrap(array)
+
+
+def step_count(value: float = 0.0) -> Tensor:
+    """The number of steps taken, as PyTorch keeps it: a 0-d float32 tensor."""
+    return Tensor._wrap(np.array(value, dtype=np.float32))
 
 
 def _restore_hyperparameter(name, value):

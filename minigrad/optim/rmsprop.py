@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, check_hyperparameter, l2_penalty
+from minigrad.optim.optimizer import (Optimizer, check_hyperparameter, l2_penalty,
+                                      state_tensor, step_count)
 
 
 class RMSprop(Optimizer):
@@ -86,26 +87,26 @@ class RMSprop(Optimizer):
 
     def _init_state(self, p, group):
         # "grad_avg" and "momentum_buffer" start at zero too, created when first needed
-        return {"step": 0, "square_avg": np.zeros_like(p.array)}
+        return {"step": step_count(), "square_avg": state_tensor(np.zeros_like(p.array))}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (the loop body above)."""
         loss = self._closure_loss(closure)
         for group, theta, g, state in self._parameters_with_grad():
             eta, alpha, mu = float(group["lr"]), group["alpha"], float(group["momentum"])
-            state["step"] += 1
+            state["step"].array += 1
             g = l2_penalty(g, theta, group["weight_decay"])
-            v = state["square_avg"]
+            v = state["square_avg"].array
             v *= alpha
             v += (1 - alpha) * g * g
             if group["centered"]:
-                g_bar = state.setdefault("grad_avg", np.zeros_like(theta))
+                g_bar = state.setdefault("grad_avg", state_tensor(np.zeros_like(theta))).array
                 g_bar += (1 - alpha) * (g - g_bar)
                 d = np.sqrt(v - g_bar * g_bar) + group["eps"]
             else:
                 d = np.sqrt(v) + group["eps"]
             if mu > 0:
-                b = state.setdefault("momentum_buffer", np.zeros_like(theta))
+                b = state.setdefault("momentum_buffer", state_tensor(np.zeros_like(theta))).array
                 b *= mu
                 b += g / d
                 theta -= eta * b

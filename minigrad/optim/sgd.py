@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, check_hyperparameter, l2_penalty
+from minigrad.optim.optimizer import Optimizer, check_hyperparameter, l2_penalty, state_tensor
 
 
 class SGD(Optimizer):
@@ -89,10 +89,12 @@ class SGD(Optimizer):
             eta, mu, tau = float(group["lr"]), float(group["momentum"]), group["dampening"]
             g = l2_penalty(g, theta, group["weight_decay"])
             if mu != 0:
-                b = state.get("momentum_buffer")
-                if b is None:                                   # t = 1
-                    b = state["momentum_buffer"] = np.array(g, copy=True)
+                buffer = state.get("momentum_buffer")
+                if buffer is None:                              # t = 1
+                    b = np.array(g, copy=True)
+                    state["momentum_buffer"] = state_tensor(b)
                 else:
+                    b = buffer.array
                     b *= mu
                     b += (1 - tau) * g
                 g = g + mu * b if group["nesterov"] else b
