@@ -373,8 +373,14 @@ def test_functional_linear_checks_the_bias_shape():
                                rtol=1e-6)
     out.sum().backward()
     assert _values(one.grad).shape == (1,) and _values(one.grad)[0] == pytest.approx(8.0)
-    with pytest.raises(RuntimeError, match="does not broadcast"):
+    with pytest.raises(RuntimeError, match=r"expanded size of the tensor \(2\) must match "
+                                           r"the existing size \(3\) at non-singleton "
+                                           r"dimension 1"):
         nn.functional.linear(x, w, minigrad.zeros(3))
+    with pytest.raises(RuntimeError, match="non-singleton dimension 0"):
+        nn.functional.linear(x, w, minigrad.zeros(2, 1))
+    with pytest.raises(RuntimeError, match="number of sizes provided"):
+        nn.functional.linear(x, w, minigrad.zeros(1, 1, 2))
 
 
 def test_linear_takes_device_and_dtype():

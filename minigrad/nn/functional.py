@@ -31,14 +31,7 @@ def linear(input, weight, bias=None) -> Tensor:
         return ops.linear(input, weight, bias)
     bias = as_tensor(bias)
     out = ops.linear(input, weight)
-    try:
-        fits = np.broadcast_shapes(bias.shape, out.shape) == out.shape
-    except ValueError:
-        fits = False
-    if not fits:
-        raise RuntimeError(f"linear: the bias of shape {bias.shape} does not broadcast "
-                           f"to the output of shape {out.shape}; a bias has shape "
-                           f"(out_features,) = ({out.shape[-1]},)")
+    _check_expandable(bias.shape, out.shape)
     return out + bias
 
 
@@ -51,6 +44,22 @@ def softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
 def log_softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
     """:func:`minigrad.ops.log_softmax`, with PyTorch's guess for an omitted ``dim``."""
     return ops.log_softmax(input, dim, axis=axis, _legacy_default=True)
+
+
+def _check_expandable(shape: tuple, target: tuple) -> None:
+    """Raise PyTorch's error unless ``shape`` broadcasts to ``target`` (``expand``)."""
+    if len(shape) > len(target):
+        raise RuntimeError(f"expand({list(shape)}, size={list(target)}): the number of "
+                           f"sizes provided ({len(target)}) must be greater or equal to "
+                           f"the number of dimensions in the tensor ({len(shape)})")
+    offset = len(target) - len(shape)
+    for i in reversed(range(len(shape))):          # from the last axis, as PyTorch
+        if shape[i] not in (1, target[offset + i]):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[offset + i]}) must match the "
+                f"existing size ({shape[i]}) at non-singleton dimension {offset + i}.  "
+                f"Target sizes: {list(target)}.  Tensor sizes: {list(shape)} (linear: a "
+                f"bias has shape (out_features,) = ({target[-1]},))")
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from minigrad.optim.optimizer import Optimizer, check_hyperparameter
+from minigrad.optim.optimizer import (Optimizer, check_hyperparameter, state_tensor,
+                                      step_count)
 
 
 class Rprop(Optimizer):
@@ -75,9 +76,8 @@ class Rprop(Optimizer):
             raise ValueError(f"Invalid eta values: {eta_minus}, {eta_plus}")
 
     def _init_state(self, p, group):
-        theta = p.array
-        return {"step": 0, "prev": np.zeros_like(theta),
-                "step_size": np.full_like(theta, group["lr"])}
+        return {"step": step_count(), "prev": state_tensor(np.zeros_like(p.array)),
+                "step_size": state_tensor(np.full_like(p.array, float(group["lr"])))}
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient (the loop body above)."""
@@ -85,17 +85,16 @@ class Rprop(Optimizer):
         for group, theta, g, state in self._parameters_with_grad():
             eta_minus, eta_plus = group["etas"]
             step_min, step_max = group["step_sizes"]
-            g = np.asarray(getattr(g, "array", g))
             if group["maximize"]:
                 g = -g
-            state["step"] += 1
-            same_sign = np.sign(g * state["prev"])
+            state["step"].array += 1
+            prev, step_size = state["prev"].array, state["step_size"].array
+            same_sign = np.sign(g * prev)
             factor = np.where(same_sign > 0, eta_plus,
                               np.where(same_sign < 0, eta_minus, 1.0)).astype(theta.dtype)
-            step_size = state["step_size"]
             step_size *= factor
             np.clip(step_size, step_min, step_max, out=step_size)
             g = np.where(same_sign < 0, 0, g).astype(theta.dtype)   # skip after a flip
             theta -= np.sign(g) * step_size
-            state["prev"][...] = g
+            prev[...] = g
         return loss
