@@ -6,36 +6,46 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Two install steps: the docs build needs only the "docs" extra (no PyTorch, no dask);
+# the tests add the "test" extra (PyTorch 2.13, dask, Playwright, a Jupyter kernel, ...).
+DOCS_STAMP := $(VENV)/.installed-docs
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 # One BLAS thread: minigrad's matrices are small, and two BLAS threads on a 2-core machine
-# that is doing anything else run many times slower (see BENCHMARKING notes in bench/).
+# that is doing anything else run many times slower (see the notes in bench/).
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .PHONY: docs test pytest lessons gradcheck bench clean
 
-$(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(DOCS_STAMP): setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,torch,docs,cluster]"
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+$(STAMP): $(DOCS_STAMP)
+	$(PY) -m pip install --quiet -e ".[docs,test]"
 	touch $(STAMP)
 
-docs: $(STAMP)
+docs: $(DOCS_STAMP)
 	$(PY) docs/fetch_mathjax.py
 	MINIGRAD_DOCS_STRICT=1 $(PY) -m sphinx -W -j auto -b html docs docs/_build/html
 	@echo "Built the site: docs/_build/html/index.html"
 
-test: docs pytest
+# The tests read the built site, so the site is built first.
+test: $(STAMP)
+	$(MAKE) docs
+	$(MAKE) pytest
 
 pytest: $(STAMP)
 	MINIGRAD_DOCS_STRICT=1 $(PY) -m pytest -q
 
-lessons: $(STAMP)
+lessons: $(DOCS_STAMP)
 	$(PY) lessons/run_all.py
 
-gradcheck: $(STAMP)
+gradcheck: $(DOCS_STAMP)
 	$(PY) -m minigrad.gradcheck
 
 bench: $(STAMP)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -62,10 +64,15 @@ def ratios(report: dict, path: str) -> None:
 
     info = report["machine"]
     fig.text(0.01, 0.01,
-             f"{report['command']}  ·  {info['cpu']}, {info['cpus']} CPUs, one thread  ·  "
+             f"{_without_paths(report['command'])}  ·  {info['cpu']}, {info['cpus']} CPUs, one thread  ·  "
              f"numpy {info['numpy']}, torch {info['torch']}, autograd {info['autograd']}, "
              f"mygrad {info['mygrad']}  ·  median of {report['repeats']} interleaved samples",
              fontsize=7, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def _without_paths(command: str) -> str:
+    """The command as typed, less the output paths (a figure names no file of one machine)."""
+    return re.sub(r"\s--(json|plot)(=|\s+)\S+", "", command)

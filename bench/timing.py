@@ -1,7 +1,7 @@
 """Timing that survives a noisy machine: interleave, repeat, take medians of ratios.
 
 On a shared 2-core virtual machine the same benchmark's median moves 15–45% from one
-run to the next (see ``shared/BENCHMARKING.md``). A *ratio* of two implementations
+run to the next (measured on the machines this project runs on). A *ratio* of two implementations
 measured side by side is far steadier, because whatever slows the machine down slows
 both. So :func:`interleaved` times every implementation once per repeat, in rotating
 order (A B C, B C A, C A B, …), and :func:`paired_ratio` divides times taken in the same

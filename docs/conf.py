@@ -50,6 +50,8 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinx_math_dollar",
     "minigrad_docs",
+    "interactive",
+    "notebooks",
     "exercises",
 ]
 
@@ -78,7 +80,12 @@ math_eqref_format = "Eq. {number}"
 html_theme = "furo"
 html_title = "minigrad"
 html_static_path = ["_static"]
-html_css_files = ["custom.css"]
+# The next three are written in the form the theme and Sphinx turn them into, so that a
+# second build with nothing changed does not find "the configuration has changed".
+html_css_files = [("custom.css", {"priority": 800})]
+html_js_files = [("figure-zoom.js", {"priority": 800}),  # a figure opens full size
+                 ("math-fit.js", {"priority": 800})]     # display math never cut
+pygments_dark_style = "native"  # furo's default
 html_domain_indices = False  # module pages are plain pages (see minigrad_docs.py)
 html_show_sourcelink = False
 html_copy_source = False
@@ -107,13 +114,20 @@ nitpick_ignore_regex = [
 
 # -- Lessons gallery (sphinx-gallery) --------------------------------------------------
 
+#: A lesson is lessons/NN_name.py or lessons/NNx_name.py (00a_, 03b_, …), in file-name
+#: order; run_all.py, helpers and the lessons' guide are left out.
+LESSON_NAME = r"\d\d[a-z]?_\w+\.py"
+
+# sphinx-math-dollar's default (a tuple of node classes) cannot be saved with the
+# environment, so a next build would find it changed; None here means that default
+# (see minigrad_docs.stabilise_config).
+math_dollar_node_blacklist = None
+
 sphinx_gallery_conf = {
     "examples_dirs": "../lessons",
     "gallery_dirs": "auto_lessons",
-    "filename_pattern": r"/\d\d[a-z]?_",      # execute every numbered lesson (03b too)
-    # Only lessons/NN_name.py are lessons; run_all.py and helpers are left out. (Matched
-    # against the bare file name.)
-    "ignore_pattern": r"^(?!\d\d[a-z]?_)",
+    "filename_pattern": r"/" + LESSON_NAME + "$",   # execute every lesson
+    "ignore_pattern": r"^(?!" + LESSON_NAME + "$)",  # matched against the bare name
     "within_subsection_order": "FileNameSortKey",  # by string name: cacheable config
     "abort_on_example_error": True,
     "only_warn_on_example_error": False,
@@ -121,7 +135,9 @@ sphinx_gallery_conf = {
     "download_all_examples": True,
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
-    "reset_modules": ("matplotlib",),
+    # Figures drawn for the ~730 px column (see minigrad_docs.lesson_figure_style); a
+    # name, not the function, so that the configuration stays the same between builds.
+    "reset_modules": ("minigrad_docs.reset_matplotlib",),
     "remove_config_comments": True,
     "plot_gallery": "True",
     "show_memory": False,

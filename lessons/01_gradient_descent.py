@@ -210,6 +210,9 @@ fig.suptitle(r"Gradient descent on the bowl "
 plt.show()
 
 # %%
+# .. interactive:: eta-bowl
+
+# %%
 # * $\eta = 0.05$: $\theta_2$ shrinks steadily (factor $0.8$, down to $-0.02$ after 20
 #   steps) but $\theta_1$ moves by 1 % per step (factor $0.99$): after 20 steps it has
 #   only reached about $-4.1$.

@@ -244,6 +244,9 @@ for name, kw in METHODS.items():
           f"{rho(0.6, mu, nesterov):>10.3f}")
 
 # %%
+# .. interactive:: momentum
+
+# %%
 # The measured dots sit on the theory lines, and the bounds explain the traces: at
 # η = 0.6 gradient descent (bound 0.5) and Nesterov μ = 0.9 (bound 0.339) diverge,
 # momentum μ = 0.5 (bound 0.75) and μ = 0.9 (bound 0.95) converge. Notice also that

@@ -30,7 +30,7 @@ from minigrad.optim.lr_scheduler import (CosineAnnealingLR, CyclicLR, Exponentia
                                          InverseTimeLR, LambdaLR, LinearLR, LossRatioLR,
                                          OneCycleLR, ReduceLROnPlateau, SequentialLR,
                                          StepLR, lr_schedule)
-from minigrad.plot import contour_traces, curves, schedules
+from minigrad.plot import contour_traces, curves, figure_legend, schedules
 from minigrad.toy import bowl, trace
 from minigrad.train import DivergenceWarning, evaluate, fit
 
@@ -88,12 +88,14 @@ def bowl_values(path):
     return bowl(minigrad.tensor(path, dtype=np.float64)).numpy()
 
 
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), layout="constrained")
-contour_traces(bowl, noisy_paths, ax=axes[0], title="noisy gradients: the paths")
-curves({k: bowl_values(p) for k, p in noisy_paths.items()}, ax=axes[1], logy=True,
-       xlabel="step t", ylabel="f(θ_t)", title="noisy gradients: f(θ_t)")
-curves({k: bowl_values(p) for k, p in clean_paths.items()}, ax=axes[2], logy=True,
-       xlabel="step t", ylabel="f(θ_t)", title="exact gradients: f(θ_t)")
+fig, axes = plt.subplot_mosaic([["paths", "paths"], ["noisy", "exact"]], figsize=(7.3, 7.6),
+                               layout="constrained", height_ratios=[1.1, 1])
+contour_traces(bowl, noisy_paths, ax=axes["paths"], title="noisy gradients: the paths")
+curves({k: bowl_values(p) for k, p in noisy_paths.items()}, ax=axes["noisy"], logy=True,
+       xlabel="step t", ylabel=r"$f(\theta_t)$", title="noisy gradients")
+curves({k: bowl_values(p) for k, p in clean_paths.items()}, ax=axes["exact"], logy=True,
+       xlabel="step t", ylabel=r"$f(\theta_t)$", title="exact gradients")
+figure_legend(fig, list(axes.values()), ncols=2)
 plt.show()
 
 last = BOWL_STEPS // 5
@@ -252,14 +254,14 @@ def eta_per_update(make, interval):
 
 
 time_only = [k for k in SCHEDULES if k not in LOSS_DRIVEN]
-fig, axes = plt.subplots(2, 4, figsize=(15, 6.2), sharex=True, sharey=True,
+fig, axes = plt.subplots(4, 2, figsize=(7.3, 9.0), sharex=True, sharey=True,
                          layout="constrained")
 for ax, label in zip(axes.flat, time_only):
     schedules({label: eta_per_update(*SCHEDULES[label])}, ax=ax, title=label)
-    ax.title.set_fontsize("small")
-for ax in axes[0]:
+    ax.title.set_fontsize("medium")
+for ax in axes[:-1].flat:
     ax.set_xlabel("")
-fig.suptitle(f"η(t) of each schedule, η₀ = {ETA0}, {EPOCHS} epochs × {SPE} mini-batches "
+fig.suptitle(f"η(t) of each schedule, η₀ = {ETA0}, {EPOCHS} epochs × {SPE} mini-batches\n"
              "(t counts updates)")
 plt.show()
 
@@ -268,6 +270,9 @@ print("exponential γ=0.99 per step: η after 1, 5, 10 epochs = "
       + ", ".join(f"{exp_step[min(e * SPE, T - 1)]:.3g}" for e in (1, 5, 10))
       + f";  sum of all its η_t = {exp_step.sum():.3g} "
       f"(at most η₀/(1-γ) = {ETA0 / 0.01:g}); of the fixed rate's: {ETA0 * T:g}")
+
+# %%
+# .. interactive:: schedules
 
 # %%
 # Time decay drops fast at first and then slowly; step decay is a staircase (one
@@ -573,21 +578,23 @@ def recolor(ax):
     """Give each run the same colour in every panel (lesson-local)."""
     for line in ax.get_lines():
         line.set_color(colors[line.get_label()])
-    ax.legend(fontsize="small")
 
 
 late = "LossRatioLR, fed J one step late"
-fig, axes = plt.subplots(1, 3, figsize=(16, 4), layout="constrained")
-schedules({k: eta for k, (_, eta) in ratio_runs.items() if k != late}, ax=axes[0],
-          logy=True, title="η_t (house prices, full batch)")
-schedules({k: ratio_runs[k][1] for k in ("fixed η = 0.01", late)}, ax=axes[1], logy=True,
-          title="η_t when the loss arrives one step late")
-curves({k: J - J_best for k, (J, _) in ratio_runs.items()}, ax=axes[2], logy=True,
-       xlabel="step t", ylabel="J(θ_t) − J(θ*)", title="excess loss over least squares")
-for ax in axes:
+fig, axes = plt.subplot_mosaic([["rates", "late"], ["excess", "excess"]],
+                               figsize=(7.3, 7.2), layout="constrained")
+schedules({k: eta for k, (_, eta) in ratio_runs.items() if k != late}, ax=axes["rates"],
+          logy=True, title=r"$\eta_t$ (house prices, full batch)")
+schedules({k: ratio_runs[k][1] for k in ("fixed η = 0.01", late)}, ax=axes["late"],
+          logy=True, title=r"$\eta_t$, the loss one step late")
+curves({k: J - J_best for k, (J, _) in ratio_runs.items()}, ax=axes["excess"], logy=True,
+       xlabel="step t", ylabel=r"$J(\theta_t) - J(\theta^*)$",
+       title="excess loss over least squares")
+for ax in axes.values():
     recolor(ax)
-axes[0].get_lines()[0].set(linewidth=4, alpha=0.4)      # fixed: under LossRatioLR
-axes[2].get_lines()[0].set(linewidth=4, alpha=0.4)
+axes["rates"].get_lines()[0].set(linewidth=4, alpha=0.4)      # fixed: under LossRatioLR
+axes["excess"].get_lines()[0].set(linewidth=4, alpha=0.4)
+figure_legend(fig, list(axes.values()), ncols=2)
 plt.show()
 
 lam = np.linalg.eigvalsh(2 * X_art.T @ X_art / len(X_art))   # curvatures of J
@@ -685,14 +692,17 @@ for label, (make, interval) in SCHEDULES.items():
 groups = {"the articles' decays": ["fixed"] + time_only[1:5],
           "driven by the loss": ["fixed", *LOSS_DRIVEN],
           "beyond the articles": ["fixed"] + time_only[5:]}
-fig, axes = plt.subplots(2, 3, figsize=(16, 8), sharey="row", layout="constrained")
-for col, (title, labels) in enumerate(groups.items()):
-    schedules({k: results[k]["rates"] for k in labels}, ax=axes[0, col], logy=True,
-              title=f"{title}: η_t used (seed 0)")
-    axes[0, col].set_xlabel("update t (mini-batch)")
-    curves({k: results[k]["excess"] for k in labels}, ax=axes[1, col], logy=True,
-           xlabel="epoch", ylabel="J(θ) − J(θ*) on the training set",
-           title=f"{title}: excess loss (seed 0)")
+fig = plt.figure(figsize=(7.3, 12.5), layout="constrained")
+for row, (title, labels) in zip(fig.subfigures(3, 1), groups.items()):
+    left, right = row.subplots(1, 2)
+    schedules({k: results[k]["rates"] for k in labels}, ax=left, logy=True,
+              title=r"$\eta_t$ used (seed 0)")
+    left.set_xlabel("update t (mini-batch)")
+    curves({k: results[k]["excess"] for k in labels}, ax=right, logy=True,
+           xlabel="epoch", ylabel=r"$J(\theta) - J(\theta^*)$, training set",
+           title="excess loss (seed 0)")
+    row.suptitle(title)
+    figure_legend(row, [left, right], ncols=2)
 plt.show()
 
 print(f"excess loss J(θ) − J(θ*) after {EPOCHS} epochs, seeds {SEEDS}  "

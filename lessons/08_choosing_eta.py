@@ -295,6 +295,9 @@ ax.set_title(f"LR range test: one run of {len(range_test.lrs)} SGD steps, "
 plt.show()
 
 # %%
+# .. interactive:: search
+
+# %%
 # The curve has Smith's three parts: flat up to about $10^{-2}$, falling from there to
 # about 1, then noisy and rising — the grey batch losses jump to 3 and beyond. The
 # moving average (β = 0.98, about the last 50 steps, one and a half decades of η here)

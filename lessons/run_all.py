@@ -5,22 +5,29 @@
     python lessons/run_all.py 03 07      # only lessons whose file name starts so
 
 Each lesson runs in its own process with ``MPLBACKEND=Agg`` (no windows) and stops the
-run on its first error, with the lesson's output shown.
+run on its first error, with the lesson's output shown. A lesson is ``NN_name.py`` or
+``NNx_name.py`` (``00a_…``, ``03b_…``), run in file-name order; while one runs, a dot is
+printed every few seconds.
 """
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 LESSONS_DIR = Path(__file__).resolve().parent
+#: A lesson's file name: two digits, an optional letter, an underscore (the docs
+#: gallery uses the same rule, docs/conf.py LESSON_NAME).
+LESSON_NAME = re.compile(r"^\d\d[a-z]?_\w+\.py$")
+DOT_EVERY = 5.0  # seconds between progress dots
 
 
 def lesson_files(prefixes=()) -> list:
-    """The numbered lesson scripts, in file-name order."""
-    files = sorted(LESSONS_DIR.glob("[0-9][0-9]_*.py"))
+    """The lesson scripts, in file-name order."""
+    files = sorted(p for p in LESSONS_DIR.glob("*.py") if LESSON_NAME.match(p.name))
     return [f for f in files if not prefixes or f.name.startswith(tuple(prefixes))]
 
 
@@ -37,8 +44,15 @@ def run_lesson(path: Path, fast: bool) -> tuple:
     if fast:
         env["MINIGRAD_FAST"] = "1"
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, str(path)], cwd=LESSONS_DIR, env=env,
-                            capture_output=True, text=True)
+    process = subprocess.Popen([sys.executable, str(path)], cwd=LESSONS_DIR, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=DOT_EVERY)
+            break
+        except subprocess.TimeoutExpired:
+            print(".", end="", flush=True)  # still running
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     return time.perf_counter() - start, result
 
 
@@ -48,11 +62,13 @@ def main(argv=None) -> int:
     parser.add_argument("--fast", action="store_true", help="shortened training")
     args = parser.parse_args(argv)
     total = 0.0
-    for path in lesson_files(args.prefixes):
+    paths = lesson_files(args.prefixes)
+    for i, path in enumerate(paths, 1):
+        print(f"[{i}/{len(paths)}] {path.name:<36} ", end="", flush=True)
         seconds, result = run_lesson(path, args.fast)
         total += seconds
         status = "ok" if result.returncode == 0 else "FAILED"
-        print(f"{path.name:<36} {seconds:7.1f} s  {status}", flush=True)
+        print(f" {seconds:7.1f} s  {status}", flush=True)
         if result.returncode != 0:
             print(result.stdout[-3000:], result.stderr[-5000:], sep="\n")
             return 1

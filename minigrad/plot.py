@@ -6,6 +6,8 @@ Each helper draws on ``ax`` (a new figure when omitted) and returns the Axes.
 
 from __future__ import annotations
 
+import textwrap
+
 from typing import Callable, Mapping
 
 import numpy as np
@@ -107,7 +109,8 @@ def figure_legend(fig, axes, ncols: int = 4):
         if ax.get_legend() is not None:
             ax.get_legend().remove()
         if diverged:
-            ax.set_title(f"{ax.get_title()}\ndiverged: {', '.join(diverged)}")
+            note = textwrap.fill(f"diverged: {', '.join(diverged)}", width=40)
+            ax.set_title(f"{ax.get_title()}\n{note}")
     return fig.legend(list(shared.values()), list(shared), loc="outside lower center",
                       ncols=ncols, fontsize="small")
 

@@ -37,11 +37,14 @@ STRICT = os.environ.get("MINIGRAD_DOCS_STRICT", "") not in ("", "0")
 
 THEORY_PAGES = ["theory/index", "theory/gradient_descent", "theory/learning_rate",
                 "theory/optimizers", "theory/schedules", "theory/choosing_eta"]
-HAND_WRITTEN = ["index", "errata", "from_pytorch"] + THEORY_PAGES
+HAND_WRITTEN = ["index", "errata", "from_pytorch", "articles"] + THEORY_PAGES
 
 #: API page → module it documents (docs/api/*.rst).
 API_PAGES = {
     "minigrad": "minigrad", "tensor": "minigrad.tensor", "ops": "minigrad.ops",
+    "ops_more": "minigrad.ops_more", "dtypes": "minigrad.dtypes",
+    "tensor_methods": "minigrad.tensor_methods", "grad_mode": "minigrad.grad_mode",
+    "device": "minigrad.device", "experiment": "minigrad.experiment",
     "gradcheck": "minigrad.gradcheck", "autograd": "minigrad.autograd",
     "nn": "minigrad.nn", "nn_init": "minigrad.nn.init",
     "nn_functional": "minigrad.nn.functional", "optim": "minigrad.optim",
@@ -171,12 +174,20 @@ def module_exists(name: str) -> bool:
         sys.path.remove(str(ROOT))
 
 
+#: A lesson is lessons/NN_name.py or NNx_name.py (00a_, 03b_: added between two others).
+LESSON_NAME = re.compile(r"^(\d\d[a-z]?)_\w+\.py$")
+
+
 def lesson_files():
-    return sorted(LESSONS.glob("[0-9][0-9]_*.py"))
+    return sorted(p for p in LESSONS.glob("*.py") if LESSON_NAME.match(p.name))
+
+
+def lesson_number(path):
+    return LESSON_NAME.match(path.name).group(1)
 
 
 def all_lessons_and_modules_exist() -> bool:
-    lessons = {p.name[:2] for p in lesson_files()}
+    lessons = {lesson_number(p) for p in lesson_files()}
     return (all(n in lessons for n in PLANNED_LESSONS)
             and all(module_exists(m) for m in API_PAGES.values()))
 
@@ -209,16 +220,33 @@ def test_lesson_downloads(path):
 
 def test_lessons_in_file_name_order():
     p = page("auto_lessons/index")
-    order = [m for h in p.links for m in re.findall(r"(\d\d)_[\w]+\.html", h)]
+    order = [m for h in p.links for m in re.findall(r"(\d\d[a-z]?)_[\w]+\.html", h)]
     seen = list(dict.fromkeys(order))
     assert seen == sorted(seen), f"gallery order {seen}"
-    assert seen == [f.name[:2] for f in lesson_files()]
+    assert seen == [lesson_number(f) for f in lesson_files()]
+
+
+def test_gallery_cards_show_lesson_numbers():
+    text = (SITE / "auto_lessons" / "index.html").read_text(encoding="utf-8")
+    titles = re.findall(r'sphx-glr-thumbnail-title">([^<]*)<', text)
+    assert titles and all(re.match(r"\d\d[a-z]? · ", t) for t in titles), titles[:3]
+
+
+@pytest.mark.parametrize("path", lesson_files(), ids=lambda p: p.stem)
+def test_ci_knobs_hidden_on_the_page(path):
+    """The page shows the code that ran (full mode): no FAST switch, no # noqa."""
+    text = (SITE / "auto_lessons" / f"{path.stem}.html").read_text(encoding="utf-8")
+    code = " ".join(re.findall(r'<div class="highlight-Python notranslate">(.*?)</div>',
+                               text, re.S))
+    plain = re.sub(r"<[^>]+>", "", code)
+    assert "MINIGRAD_FAST" not in plain and "noqa" not in plain
+    assert not re.search(r"\bFAST\b", plain), "FAST still on the page"
 
 
 def test_all_planned_lessons_exist():
     if not STRICT:
         pytest.skip("set MINIGRAD_DOCS_STRICT=1 once every lesson is written")
-    have = {p.name[:2] for p in lesson_files()}
+    have = {lesson_number(p) for p in lesson_files()}
     assert not [n for n in PLANNED_LESSONS if n not in have], "lessons missing"
 
 
@@ -363,3 +391,19 @@ def test_ported_code_on_the_site_runs(page_name, n, code, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"{page_name} block {n} failed:\n{result.stderr[-2000:]}"
+
+
+def _readme_blocks():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```", text, re.M | re.S)
+
+
+@pytest.mark.parametrize("n", range(len(_readme_blocks())))
+def test_readme_code_blocks_run_on_their_own(n, tmp_path):
+    """Each python block of the README runs by itself, in a fresh interpreter."""
+    code = _readme_blocks()[n]
+    env = dict(os.environ, MPLBACKEND="Agg",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"README block {n} failed:\n{result.stderr[-2000:]}"

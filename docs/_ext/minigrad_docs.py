@@ -198,7 +198,9 @@ class MinigradApi(SphinxDirective):
             kind = "autoclass" if inspect.isclass(obj) else "autofunction"
             lines += [f".. {kind}:: {modname}.{name}"]
             if inspect.isclass(obj):
-                lines += ["   :members:", "   :undoc-members:", "   :show-inheritance:"]
+                lines += ["   :members:", "   :undoc-members:"]
+                if any(id(base) in table for base in obj.__bases__):
+                    lines += ["   :show-inheritance:"]  # only public bases, never empty
             lines += [""]
         if elsewhere:
             lines += [".. rubric:: Also exported here", ""]
@@ -264,6 +266,7 @@ def on_missing_reference(app, env, node, contnode):
 # --------------------------------------------------------------------------- lessons
 
 def lesson_file(number: str) -> Path | None:
+    """lessons/NN_*.py (``number`` may carry a letter: "03b")."""
     found = sorted(LESSONS_DIR.glob(f"{number}_*.py"))
     return found[0] if found else None
 
@@ -347,8 +350,138 @@ def dollars_to_math_roles(text: str) -> str:
 
 
 def on_source_read(app, docname, source):
-    if docname.startswith(GALLERY_DIR + "/"):
-        source[0] = dollars_to_math_roles(source[0])
+    if docname == GALLERY_DIR + "/index":
+        source[0] = number_gallery_cards(source[0])
+    elif docname.startswith(GALLERY_DIR + "/"):
+        source[0] = dollars_to_math_roles(hide_ci_knobs(source[0]))
+
+
+# --------------------------------------------------------------------------- lesson pages
+
+#: The line that reads the CI switch, ``FAST = os.environ.get("MINIGRAD_FAST") == "1"``.
+_FAST_LINE = re.compile(
+    r'^[ \t]*FAST = os\.environ\.get\(\s*"MINIGRAD_FAST"\s*\)\s*==\s*"1".*\n', re.M)
+_NOQA = re.compile(r"\s+# noqa\b[^\n]*$", re.M)
+_SPLIT_IF_FAST = re.compile(r"[ \t]+if (not )?FAST[ \t]*\n[ \t]*else[ \t]+")
+_IF_FAST = re.compile(r"^([ \t]*)if FAST:[ \t]*(#.*)?$")
+
+
+def _drop_if_fast_blocks(text: str) -> str:
+    """Remove ``if FAST:`` statements with their indented bodies (CI-only code)."""
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        match = _IF_FAST.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent = len(match.group(1))
+        i += 1
+        while i < len(lines) and (not lines[i].strip()
+                                  or len(lines[i]) - len(lines[i].lstrip()) > indent):
+            i += 1
+    return "\n".join(out)
+
+
+def _expression_end(text: str, start: int) -> int:
+    """Where the Python expression starting at ``start`` ends: at a comma, closing
+    bracket or comment at bracket depth 0, or the end of the line."""
+    depth, i = 0, start
+    while i < len(text) and text[i] != "\n":
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch in ",#" and depth == 0:
+            break
+        i += 1
+    while i > start and text[i - 1] == " ":
+        i -= 1
+    return i
+
+
+def _expression_start(text: str, end: int) -> int:
+    """Where the Python expression ending just before ``end`` starts (the mirror of
+    :func:`_expression_end`: stops at ``=``, ``,``, an opening bracket or ``return``)."""
+    depth, i = 0, end
+    while i > 0 and text[i - 1] != "\n":
+        ch = text[i - 1]
+        if ch in ")]}":
+            depth += 1
+        elif ch in "([{":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch in "=," and depth == 0:
+            break
+        i -= 1
+    while i < end and text[i] == " ":
+        i += 1
+    if text.startswith("return ", i):
+        i += len("return ")
+    return i
+
+
+def hide_ci_knobs(text: str) -> str:
+    """The rendered lesson shows the code that made its output (the full run).
+
+    The scripts read ``FAST = os.environ.get("MINIGRAD_FAST") == "1"`` so that CI can
+    run them shortened, and carry ``# noqa`` comments for the linter. On the page, the
+    ``FAST`` line, ``if FAST:`` blocks and the ``# noqa`` comments are dropped, and
+    ``A if FAST else B`` reads ``B`` (``A if not FAST else B`` reads ``A``). The downloadable script and notebook
+    keep them.
+    """
+    text = _FAST_LINE.sub("", text)
+    text = _NOQA.sub("", text)
+    text = _drop_if_fast_blocks(text)
+    text = _SPLIT_IF_FAST.sub(r" if \1FAST else ", text)  # "A if FAST\n    else B"
+    for token, keep_first in ((" if not FAST else ", True), (" if FAST else ", False)):
+        while True:
+            at = text.find(token)
+            if at < 0:
+                break
+            first = _expression_start(text, at)
+            second_start = at + len(token)
+            second_end = _expression_end(text, second_start)
+            kept = (text[first:at] if keep_first else text[second_start:second_end])
+            text = text[:first] + kept + text[second_end:]
+    return text
+
+
+_CARD = re.compile(r"(:(?:ref|doc):`(?:sphx_glr_" + GALLERY_DIR + "_|/" + GALLERY_DIR
+                   + r"/)(\d\d[a-z]?)_[^`]*`.*?"
+                   r'<div class="sphx-glr-thumbnail-title">)', re.S)
+
+
+def number_gallery_cards(text: str) -> str:
+    """Put each lesson's number on its gallery card ("01 · Gradient descent …")."""
+    return _CARD.sub(lambda m: m.group(1) + f"{m.group(2)} · ", text)
+
+
+def lesson_figure_style():
+    """Matplotlib defaults for lesson figures shown in furo's ~730 px column.
+
+    A figure ``W`` inches wide at 100 dpi is ``100·W`` px and shrinks to the column, so
+    a font of ``s`` points shows ``s·730/(72·W)`` px tall: 11 pt stays ≥ 9 px up to
+    ``W ≈ 12`` in. The default figure is 7.3 in, the column's width.
+    """
+    return {
+        "figure.figsize": (7.3, 4.4), "figure.dpi": 100, "savefig.dpi": 100,
+        "font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11,
+        "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11,
+        "legend.framealpha": 0.85, "lines.linewidth": 1.8,
+    }
+
+
+def reset_matplotlib(gallery_conf, fname):
+    """sphinx-gallery's reset before each lesson, then :func:`lesson_figure_style`."""
+    import matplotlib
+    from sphinx_gallery.scrapers import _reset_matplotlib
+    _reset_matplotlib(gallery_conf, fname)
+    matplotlib.rcParams.update(lesson_figure_style())
 
 
 def on_process_bases(app, name, obj, options, bases):
@@ -357,7 +490,91 @@ def on_process_bases(app, name, obj, options, bases):
         bases.clear()
 
 
+# -------------------------------------------------------------- a configuration that stays
+
+_config_as_filled: dict = {}
+_config_live: dict = {}
+_options_at_start: set = set()
+_options_later: dict = {}
+
+
+def stabilise_config(app, config):
+    """End of ``config-inited``: remember the values the next build will compare.
+
+    sphinx-gallery keeps adding to ``sphinx_gallery_conf`` while it builds (titles,
+    stale examples…), and sphinx-math-dollar's default cannot be saved; saved with the
+    environment as they are at the end, both made every next build report "The
+    configuration has changed" and start again. So do the theme's options (furo's
+    ``pygments_dark_style``), which exist only once the theme is loaded, after the
+    comparison. The environment is saved with the values and options as they are now
+    (see :func:`save_config_as_filled`).
+    """
+    import copy
+    _options_at_start.update(config._options)
+    _config_as_filled["sphinx_gallery_conf"] = copy.deepcopy(config.sphinx_gallery_conf)
+    # conf.py sets math_dollar_node_blacklist = None, what pickling makes of the default
+    # (a tuple of classes); sphinx-math-dollar then uses its default classes.
+    if config.math_dollar_node_blacklist is None:
+        import sphinx_math_dollar.extension as math_dollar
+        math_dollar.node_blacklist = math_dollar.NODE_BLACKLIST
+
+
+def save_config_as_filled(app, env):
+    """Just before the environment is pickled: the values of :func:`stabilise_config`."""
+    for name, value in _config_as_filled.items():
+        _config_live[name] = getattr(app.config, name)
+        setattr(app.config, name, value)
+    for name in set(app.config._options) - _options_at_start:
+        _options_later[name] = app.config._options.pop(name)
+
+
+def restore_config(app, _=None):
+    """Once it is saved: the live values again."""
+    for name, value in _config_live.items():
+        setattr(app.config, name, value)
+    _config_live.clear()
+    app.config._options.update(_options_later)
+    _options_later.clear()
+
+
+def quiet_unchanged_lesson_times():
+    """sphinx-gallery prints every lesson's time after each build, also when it ran no
+    lesson (they were unchanged) — the previous run's times. Print them only when a
+    lesson ran in this build."""
+    import sphinx_gallery.gen_gallery as gen_gallery
+    log_costs = getattr(gen_gallery, "_log_costs", None)
+    if log_costs is None or getattr(log_costs, "_minigrad", False):
+        return
+
+    def log_costs_of_this_build(costs, gallery_conf):
+        if gallery_conf.get("passing_examples") or gallery_conf.get("failing_examples"):
+            log_costs(costs, gallery_conf)
+        else:
+            logger.info("lessons: none changed since the last build, none run")
+
+    log_costs_of_this_build._minigrad = True
+    gen_gallery._log_costs = log_costs_of_this_build
+
+
+def on_page_context(app, pagename, templatename, context, doctree):
+    """The search page shows math in its snippets as text (``_static/search-snippets.js``)."""
+    if pagename == "search":
+        app.add_js_file("search-snippets.js", priority=900)
+
+
 def setup(app):
+    quiet_unchanged_lesson_times()
+    app.connect("html-page-context", on_page_context)
+    from sphinx.config import _Opt
+    opt = app.config._options.get("math_dollar_node_blacklist")
+    if opt is not None:  # allow None (see stabilise_config)
+        app.config._options["math_dollar_node_blacklist"] = _Opt(
+            opt.default, opt.rebuild, frozenset({tuple, type(None)}), opt.description)
+    app.connect("config-inited", stabilise_config, priority=950)
+    # env-updated ends the reading; the environment is pickled right after it
+    app.connect("env-updated", save_config_as_filled, priority=999)
+    app.connect("env-check-consistency", restore_config, priority=1)
+    app.connect("write-started", restore_config, priority=1)
     app.connect("source-read", on_source_read)
     app.connect("autodoc-process-bases", on_process_bases)
     app.add_directive("minigrad-api", MinigradApi)

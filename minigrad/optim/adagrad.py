@@ -21,7 +21,7 @@ class Adagrad(Optimizer):
                 J(\theta) \text{ (loss)}, \: \lambda \text{ (weight decay)},
                 \: \kappa \text{ (lr decay)}, \: \epsilon                               \\
             &\textbf{initialise}: s_0 \leftarrow
-                \text{initial\_accumulator\_value} \text{ (sum of squares)}            \\
+                \mathrm{initial\_accumulator\_value} \text{ (sum of squares)}            \\
             &\rule{110mm}{0.4pt}                                                       \\
             &\textbf{for} \: t = 1 \: \textbf{to} \: \ldots \: \textbf{do}            \\
             &\hspace{5mm} g_t \leftarrow \nabla_\theta J_t(\theta_{t-1})               \\

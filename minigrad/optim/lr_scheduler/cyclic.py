@@ -15,8 +15,8 @@ class OneCycleLR(LRScheduler):
     far below the start, while momentum moves the opposite way.
 
     With :math:`\eta_{max}` = ``max_lr``, the schedule starts at
-    :math:`\eta_0 = \eta_{max} / \text{div\_factor}` and ends at
-    :math:`\eta_0 / \text{final\_div\_factor}`. Over ``total_steps`` steps:
+    :math:`\eta_0 = \eta_{max} / \mathrm{div\_factor}` and ends at
+    :math:`\eta_0 / \mathrm{final\_div\_factor}`. Over ``total_steps`` steps:
 
     * two phases (default, as fastai): :math:`\eta_0 \to \eta_{max}` during the first
       ``pct_start`` of the steps, then :math:`\eta_{max} \to \eta_{min}`;
@@ -50,9 +50,9 @@ class OneCycleLR(LRScheduler):
     base_momentum, max_momentum : float or list of float, optional
         Momentum at the peak rate and at the ends (defaults: 0.85, 0.95).
     div_factor : float, optional
-        :math:`\eta_0 = \eta_{max} / \text{div\_factor}` (default: 25).
+        :math:`\eta_0 = \eta_{max} / \mathrm{div\_factor}` (default: 25).
     final_div_factor : float, optional
-        :math:`\eta_{min} = \eta_0 / \text{final\_div\_factor}` (default: 1e4).
+        :math:`\eta_{min} = \eta_0 / \mathrm{final\_div\_factor}` (default: 1e4).
     three_phase : bool, optional
         Use the paper's three phases (default: False).
     last_epoch : int, optional

@@ -19,7 +19,7 @@ class ReduceLROnPlateau(LRScheduler):
       :math:`a > \text{best} + \text{threshold}` (``"abs"``).
 
     After more than ``patience`` epochs in a row without one, every group's rate
-    becomes :math:`\max(\eta \cdot \text{factor}, \text{min\_lr})` (unless that changes
+    becomes :math:`\max(\eta \cdot \text{factor}, \mathrm{min\_lr})` (unless that changes
     it by less than ``eps``), then ``cooldown`` epochs pass in which bad epochs are
     not counted.
 
