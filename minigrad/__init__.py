@@ -15,7 +15,8 @@ from minigrad.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from minigrad.dtypes import (bool, double, float, float16, float32, float64,  # noqa: A004
                              half, int, int8, int16, int32, int64, long, short, uint8)
 from minigrad.dtypes import promote_types
-from minigrad.device import cuda, device, get_default_device, set_default_device
+from minigrad.device import (accelerator, cuda, device, get_default_device,
+                             set_default_device)
 from minigrad.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
                                full_like, linspace, meshgrid, normal, ones, ones_like,
                                rand, rand_like, randint, randn, randn_like, tensor, zeros,
