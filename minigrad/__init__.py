@@ -15,8 +15,12 @@ from minigrad.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_e
 from minigrad.dtypes import (bool, double, float, float16, float32, float64,  # noqa: A004
                              half, int, int8, int16, int32, int64, long, short, uint8)
 from minigrad.dtypes import promote_types
-from minigrad.device import cuda, device, get_default_device, set_default_device
-from minigrad.creation import ones, randn, tensor, zeros
+from minigrad.device import (accelerator, cuda, device, get_default_device,
+                             set_default_device)
+from minigrad.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
+                               full_like, linspace, meshgrid, normal, ones, ones_like,
+                               rand, rand_like, randint, randn, randn_like, tensor, zeros,
+                               zeros_like)
 from minigrad.random import manual_seed
 from minigrad.ops import (add, amax, amin, argmax, argmin, bmm, div, dot, exp,  # noqa: A004
                           linear, log, log_softmax, matmul, max, mean, min, mm, mul, mv,
@@ -30,4 +34,4 @@ from minigrad.gradcheck import GradcheckError, gradcheck, numerical_grad
 __version__ = "0.2.0"
 
 # The sub-packages, importable as attributes after ``import minigrad`` (as torch.nn).
-from minigrad import data, nn, optim  # noqa: E402
+from minigrad import autograd, data, nn, optim, utils  # noqa: E402

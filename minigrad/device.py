@@ -85,6 +85,22 @@ def parse_to(tensor, *args, **kwargs):
     return None if dtype is None or dtype == tensor.dtype else dtype
 
 
+class accelerator:  # noqa: N801 - stands in for the module torch.accelerator
+    """``minigrad.accelerator.is_available()`` is False: minigrad runs on the CPU only."""
+
+    @staticmethod
+    def is_available() -> bool:
+        return False
+
+    @staticmethod
+    def current_accelerator():
+        return None
+
+    @staticmethod
+    def device_count() -> int:
+        return 0
+
+
 class cuda:  # noqa: N801 - stands in for the module torch.cuda
     """``minigrad.cuda.is_available()`` is False: there is no GPU backend."""
 

@@ -537,6 +537,7 @@ class Tensor(TensorMethods):
         return self._inplace(np.true_divide, other)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+    subtract_, multiply_, divide_ = sub_, mul_, div_          # PyTorch's longer names
 
     def zero_(self) -> "Tensor":
         """Set every element to 0, in place."""

@@ -36,6 +36,8 @@ class TensorMethods:
     def div(self, other):
         return ops.div(self, other)
 
+    subtract, multiply, divide, true_divide = sub, mul, div, div   # PyTorch's longer names
+
     def pow(self, exponent):
         return ops.pow(self, exponent)
 

@@ -98,7 +98,7 @@ def fit(model, loss_fn, optimizer, train_data, epochs: int = 1, *, batch_size: i
         ``loss_fn(outputs, targets)`` → a scalar Tensor; the targets are numpy arrays.
     optimizer : minigrad.optim.Optimizer
         Updates the parameters; ``param_groups[0]["lr"]`` is recorded as the learning rate.
-    train_data : (X, y) or DataLoader
+    train_data : (X, y) or minigrad.data.DataLoader
         A pair of numpy arrays, batched here with :class:`minigrad.data.DataLoader`
         (``batch_size``, ``shuffle``, ``seed``), or any re-iterable of ``(X_batch,
         y_batch)`` pairs giving one epoch per ``for`` loop. Pass your own ``DataLoader``

@@ -260,3 +260,162 @@ def test_mlp_learns_the_bundled_digits():
                   metric=accuracy, progress=False)
     assert not history.diverged
     assert history.val_metric[-1] > 0.9
+
+
+# ------------------------------------------------ PyTorch's Module and container API
+def _values(t):
+    return np.asarray(getattr(t, "array", t))
+
+
+def test_apply_visits_children_first_then_the_module():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+    visited = []
+    assert model.apply(lambda m: visited.append(type(m).__name__)) is model
+    assert visited == ["Linear", "ReLU", "Linear", "Sequential", "Sequential"]
+
+
+def test_apply_initialises_weights_as_d2l_does():
+    net = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 1))
+
+    def init_weights(module):
+        if type(module) == nn.Linear:
+            nn.init.constant_(module.weight, 0.25)
+    net.apply(init_weights)
+    assert all((_values(m.weight) == 0.25).all() for m in (net[0], net[2]))
+
+
+def test_children_modules_and_named_modules():
+    inner = nn.Sequential(nn.ReLU())
+    model = nn.Sequential(nn.Linear(1, 1), inner)
+    assert model.children() == [model[0], inner]
+    assert [n for n, _ in model.named_modules()] == ["", "0", "1", "1.0"]
+    assert len(model.modules()) == 4
+
+
+def test_to_casts_floating_parameters_and_refuses_other_devices():
+    model = nn.Linear(2, 2)
+    assert model.to("cpu") is model and model.cpu() is model
+    model.to(np.float64)
+    assert model.weight.dtype == np.float64 and model.bias.dtype == np.float64
+    model.to(device="cpu", dtype=np.float32)
+    assert model.weight.dtype == np.float32
+    model.to(minigrad.device("cpu"), np.dtype("float64"))
+    assert model.weight.dtype == np.float64
+    model.to(minigrad.zeros(1))                          # a tensor: take its dtype
+    assert model.weight.dtype == np.float32
+    with pytest.raises(RuntimeError, match="CPU only"):
+        model.to(0)
+    assert model.double().weight.dtype == np.float64 and model.float().bias.dtype == np.float32
+    with pytest.raises(RuntimeError, match="CPU only"):
+        model.to("cuda")
+    with pytest.raises(RuntimeError, match="CPU only"):
+        model.cuda()
+    with pytest.raises(TypeError, match="floating point"):
+        model.to(np.int64)
+
+
+def test_zero_grad_to_zeros_add_module_and_requires_grad():
+    model = nn.Linear(2, 1)
+    model(minigrad.ones(1, 2)).sum().backward()
+    model.zero_grad(set_to_none=False)
+    assert _values(model.weight.grad).tolist() == [[0.0, 0.0]]
+    model.add_module("extra", nn.Linear(1, 1))
+    assert "extra.weight" in dict(model.named_parameters())
+    model.requires_grad_(False)
+    assert not any(p.requires_grad for p in model.parameters())
+    with pytest.raises(TypeError, match="not a Module"):
+        model.add_module("bad", 3)
+    assert list(model.buffers()) == []
+
+
+def test_sequential_slicing_append_insert_setitem_delete():
+    a, b, c, d = nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1), nn.Tanh()
+    model = nn.Sequential(a, b, c)
+    head = model[:2]
+    assert isinstance(head, nn.Sequential) and list(head) == [a, b]
+    assert head[0] is a                                  # shared, not copied
+    assert model[-1] is c and len(model[::2]) == 2
+    assert model.append(d) is model and len(model) == 4 and model[3] is d
+    model.insert(1, nn.Identity())
+    assert [type(m).__name__ for m in model] == ["Linear", "Identity", "ReLU", "Linear",
+                                                 "Tanh"]
+    model[1] = nn.Sigmoid()
+    assert isinstance(model[1], nn.Sigmoid)
+    del model[1]
+    assert [n for n, _ in model.named_children()] == ["0", "1", "2", "3"]
+    assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear", "Tanh"]
+    with pytest.raises(IndexError, match="out of range"):
+        model[4]
+    with pytest.raises(TypeError, match="integers or slices"):
+        model["0"]
+
+
+def test_flatten_unflatten_identity():
+    x = minigrad.randn(2, 3, 4, 5)
+    assert nn.Flatten()(x).shape == (2, 60)
+    assert nn.Flatten(0, 1)(minigrad.randn(7, 1)).shape == (7,)
+    assert nn.Flatten(1, 2)(x).shape == (2, 12, 5)
+    assert nn.Unflatten(1, (3, 20))(nn.Flatten()(x)).shape == (2, 3, 20)
+    assert nn.Identity(54, unused="argument")(x) is x
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        nn.Flatten(0, 5)(x)
+    y = minigrad.randn(3, 2, requires_grad=True)
+    nn.Flatten(0, 1)(y).sum().backward()
+    assert _values(y.grad).shape == (3, 2)
+
+
+def test_functional_linear_checks_the_bias_shape():
+    x = minigrad.randn(4, 3)
+    w = minigrad.randn(2, 3)
+    one = minigrad.tensor([0.5], requires_grad=True)
+    out = nn.functional.linear(x, w, one)           # a (1,) bias broadcasts, as in PyTorch
+    np.testing.assert_allclose(_values(out), _values(nn.functional.linear(x, w)) + 0.5,
+                               rtol=1e-6)
+    out.sum().backward()
+    assert _values(one.grad).shape == (1,) and _values(one.grad)[0] == pytest.approx(8.0)
+    with pytest.raises(RuntimeError, match=r"expanded size of the tensor \(2\) must match "
+                                           r"the existing size \(3\) at non-singleton "
+                                           r"dimension 1"):
+        nn.functional.linear(x, w, minigrad.zeros(3))
+    with pytest.raises(RuntimeError, match="non-singleton dimension 0"):
+        nn.functional.linear(x, w, minigrad.zeros(2, 1))
+    with pytest.raises(RuntimeError, match="number of sizes provided"):
+        nn.functional.linear(x, w, minigrad.zeros(1, 1, 2))
+
+
+def test_linear_takes_device_and_dtype():
+    layer = nn.Linear(2, 3, dtype=np.float64, device="cpu")
+    assert layer.weight.dtype == np.float64
+    with pytest.raises(RuntimeError, match="CPU only"):
+        nn.Linear(2, 3, device="cuda")
+
+
+def test_container_api_matches_pytorch():
+    torch = pytest.importorskip("torch")
+
+    def build(lib):
+        model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.ReLU(), lib.nn.Linear(4, 2))
+        model.append(lib.nn.Tanh())
+        model.insert(0, lib.nn.Identity())
+        del model[2]
+        return model
+
+    ours, theirs = build(minigrad), build(torch)
+    assert repr(ours) == repr(theirs)
+    from collections import OrderedDict
+    named = [lib.nn.Sequential(OrderedDict([("fc", lib.nn.Linear(2, 3)),
+                                            ("act", lib.nn.ReLU())])) for lib in (minigrad, torch)]
+    assert repr(named[0]) == repr(named[1])
+    assert [n for n, _ in named[0].named_parameters()] == ["fc.weight", "fc.bias"]
+    assert repr(ours[1:]) == repr(theirs[1:])
+    assert [n for n, _ in ours.named_parameters()] == \
+        [n for n, _ in theirs.named_parameters()]
+    order = []
+    theirs_order = []
+    ours.apply(lambda m: order.append(type(m).__name__))
+    theirs.apply(lambda m: theirs_order.append(type(m).__name__))
+    assert order == theirs_order
+    x = np.random.default_rng(0).normal(size=(2, 3, 4, 5)).astype(np.float32)
+    for args in [(), (0, 1), (1, 2), (-2, -1)]:
+        assert nn.Flatten(*args)(minigrad.tensor(x)).shape == \
+            tuple(torch.nn.Flatten(*args)(torch.tensor(x)).shape)

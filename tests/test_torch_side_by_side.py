@@ -773,9 +773,7 @@ def mse_loss_of_shapes_that_broadcast(lib):
     return lib.nn.functional.mse_loss(prediction, target)   # PyTorch warns, compares (2, 2)
 
 # ======================================================================================
-@idiom(("Sequential", 3, ["Linear", "ReLU", "Linear"], "Linear", 4, "Sequential"),
-       xfail="Sequential slicing returns a list and append is missing (minigrad/nn, "
-             "h5-torch-surface's issue 19)")
+@idiom(("Sequential", 3, ["Linear", "ReLU", "Linear"], "Linear", 4, "Sequential"))
 def sequential_like_pytorch(lib):
     model = three_layers(lib)
     head = model[0:2]

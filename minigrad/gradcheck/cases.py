@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 import minigrad.ops as ops
+import minigrad.ops_conv as ops_conv
 
 # Broadcasting pairs every binary op is tried on.
 BROADCAST_PAIRS = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)),
@@ -72,6 +73,25 @@ def _binary(name, op, reference, domains=("any", "any"), pairs=BROADCAST_PAIRS):
 def _softmax_ref(x, axis):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def _conv2d_ref(x, w, b, stride, padding):
+    """The convolution by its definition, one output pixel at a time."""
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    n, _, height, width = x.shape
+    out_c, _, kh, kw = w.shape
+    rows, cols = (height - kh) // stride + 1, (width - kw) // stride + 1
+    out = np.empty((n, out_c, rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            window = x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+            out[:, :, i, j] = np.einsum("ncij,ocij->no", window, w) + b
+    return out
+
+
+def _max_pool2d_ref(x, k=2):
+    n, c, height, width = x.shape
+    return x.reshape(n, c, height // k, k, width // k, k).max(axis=(3, 5))
 
 
 LABELS = np.array([1, 0, 3, 3, 2])  # a repeated class: np.add.at must add, not overwrite
@@ -178,6 +198,12 @@ OP_CASES = [
     OpCase("norm", ops.norm, np.linalg.norm, [((3, 4),)]),
     OpCase("amin", ops.amin, np.min, [((3, 4),)], domain="distinct"),
     OpCase("clone", ops.clone, np.copy, [((3, 4),)]),
+    OpCase("conv2d(stride 2, padding 1)",
+           lambda x, w, b: ops_conv.conv2d(x, w, b, stride=2, padding=1),
+           lambda x, w, b: _conv2d_ref(x, w, b, stride=2, padding=1),
+           [((2, 3, 5, 6), (4, 3, 3, 3), (4,))]),
+    OpCase("max_pool2d(2)", lambda x: ops_conv.max_pool2d(x, 2), _max_pool2d_ref,
+           [((2, 3, 4, 6),)], domain="distinct"),
     OpCase("cross_entropy", lambda x: ops.cross_entropy(x, LABELS),
            lambda x: -np.log(_softmax_ref(x, 1))[np.arange(5), LABELS], [((5, 4),)]),
 ]

@@ -9,6 +9,8 @@ the import::
 
 - :class:`Module`, :class:`Parameter` — parameters found from attributes; state dicts.
 - :class:`Linear`, :class:`Sequential`, :class:`MLP` — layers and containers.
+- :class:`Conv2d`, :class:`MaxPool2d` — image layers (N, C, H, W);
+  :class:`Flatten`, :class:`Unflatten`, :class:`Identity` — shape-only layers.
 - :class:`ReLU`, :class:`Tanh`, :class:`Sigmoid`, :class:`Softmax` — activations.
 - :class:`MSELoss`, :class:`CrossEntropyLoss` — losses.
 - :mod:`minigrad.nn.init` — initialisation schemes; :mod:`minigrad.nn.functional` —
@@ -17,10 +19,11 @@ the import::
 
 from minigrad.nn import functional, init
 from minigrad.nn.activations import ReLU, Sigmoid, Softmax, Tanh
-from minigrad.nn.layers import MLP, Linear, Sequential
+from minigrad.nn.conv import Conv2d, MaxPool2d
+from minigrad.nn.layers import MLP, Flatten, Identity, Linear, Sequential, Unflatten
 from minigrad.nn.losses import CrossEntropyLoss, MSELoss
 from minigrad.nn.module import LoadResult, Module, Parameter
 
-__all__ = ["Module", "Parameter", "Linear", "Sequential", "MLP", "ReLU", "Tanh", "Sigmoid",
-           "Softmax", "MSELoss", "CrossEntropyLoss", "init", "functional",
-           "LoadResult"]
+__all__ = ["Module", "Parameter", "Linear", "Sequential", "MLP", "Conv2d", "MaxPool2d",
+           "Flatten", "Unflatten", "Identity", "ReLU", "Tanh", "Sigmoid", "Softmax",
+           "MSELoss", "CrossEntropyLoss", "init", "functional", "LoadResult"]

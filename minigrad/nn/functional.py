@@ -10,18 +10,29 @@ import numpy as np
 
 from minigrad import ops
 from minigrad.ops import as_tensor, relu, sigmoid, tanh
+from minigrad.ops_conv import conv2d, max_pool2d
 from minigrad.tensor import Tensor
 
-__all__ = ["linear", "relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
-           "cross_entropy"]
+__all__ = ["linear", "conv2d", "max_pool2d", "relu", "tanh", "sigmoid", "softmax",
+           "log_softmax", "mse_loss", "cross_entropy"]
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def linear(x, weight, bias=None) -> Tensor:
+def linear(input, weight, bias=None) -> Tensor:
     r"""The affine map :math:`y = x W^\top + b`, with ``weight`` :math:`W` of shape
-    (out_features, in_features) as in PyTorch: the op :func:`minigrad.ops.linear`."""
-    return ops.linear(x, weight, bias)
+    (out_features, in_features) as in PyTorch: the op :func:`minigrad.ops.linear`.
+
+    ``bias`` normally has shape (out_features,). As in PyTorch, any bias that
+    broadcasts to the output's shape is accepted (a (1,) bias is added to every output,
+    and its gradient is summed to shape (1,)); any other shape is an error.
+    """
+    if bias is None or getattr(bias, "shape", None) == weight.shape[:1]:  # (out,): usual
+        return ops.linear(input, weight, bias)
+    bias = as_tensor(bias)
+    out = ops.linear(input, weight)
+    _check_expandable(bias.shape, out.shape)
+    return out + bias
 
 
 def softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
@@ -33,6 +44,22 @@ def softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
 def log_softmax(input, dim=None, *, axis=None) -> Tensor:  # noqa: A002
     """:func:`minigrad.ops.log_softmax`, with PyTorch's guess for an omitted ``dim``."""
     return ops.log_softmax(input, dim, axis=axis, _legacy_default=True)
+
+
+def _check_expandable(shape: tuple, target: tuple) -> None:
+    """Raise PyTorch's error unless ``shape`` broadcasts to ``target`` (``expand``)."""
+    if len(shape) > len(target):
+        raise RuntimeError(f"expand({list(shape)}, size={list(target)}): the number of "
+                           f"sizes provided ({len(target)}) must be greater or equal to "
+                           f"the number of dimensions in the tensor ({len(shape)})")
+    offset = len(target) - len(shape)
+    for i in reversed(range(len(shape))):          # from the last axis, as PyTorch
+        if shape[i] not in (1, target[offset + i]):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[offset + i]}) must match the "
+                f"existing size ({shape[i]}) at non-singleton dimension {offset + i}.  "
+                f"Target sizes: {list(target)}.  Tensor sizes: {list(shape)} (linear: a "
+                f"bias has shape (out_features,) = ({target[-1]},))")
 
 
 def _reduce(losses: Tensor, reduction: str) -> Tensor:

@@ -138,11 +138,52 @@ class Module:
         """Every parameter in the tree, in a fixed order (give it to an optimizer)."""
         return [p for _, p in self.named_parameters()]
 
+    def add_module(self, name: str, module) -> None:
+        """Add ``module`` as the sub-module ``name`` (the same as ``self.name = module``)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        setattr(self, name, module)
+
+    register_module = add_module
+
+    def register_parameter(self, name: str, param) -> None:
+        """Add ``param`` as the parameter ``name`` (the same as ``self.name = param``)."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter "
+                            f"'{name}' (minigrad.nn.Parameter or None required)")
+        setattr(self, name, param)
+
+    def named_buffers(self, prefix: str = ""):
+        """minigrad's layers keep no buffers (no batch-norm statistics): yields nothing."""
+        return iter(())
+
+    def buffers(self):
+        """minigrad's layers keep no buffers: an empty iterator."""
+        return iter(())
+
+    def apply(self, fn) -> "Module":
+        """Call ``fn(module)`` on every sub-module (children first) and then on this
+        module, as ``torch.nn.Module.apply``; the usual way to initialise a model::
+
+            def init_weights(m):
+                if type(m) == nn.Linear:
+                    nn.init.normal_(m.weight, std=0.01)
+            net.apply(init_weights)
+        """
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
     # -- training helpers ----------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to None (gradients accumulate otherwise)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's ``.grad`` (gradients accumulate otherwise): to None
+        (the default, as in PyTorch), or to zeros with ``set_to_none=False``."""
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad.zero_()
 
     def train(self, mode: bool = True) -> "Module":
         """Put this module and every sub-module in training mode (or evaluation mode)."""
@@ -153,6 +194,48 @@ class Module:
     def eval(self) -> "Module":
         """Put this module and every sub-module in evaluation mode: ``train(False)``."""
         return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Switch gradient tracking of every parameter on or off (freeze a model)."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def to(self, *args, **kwargs) -> "Module":
+        """Move the model to a device and/or cast its floating-point parameters to a
+        dtype, in place, as ``torch.nn.Module.to``: ``to("cpu")``, ``to(torch.float64)``,
+        ``to(device, dtype)``, ``to(device=..., dtype=...)``, ``to(tensor)`` (its dtype).
+
+        minigrad runs on the CPU only: any other device is refused. Returns ``self``.
+        """
+        from minigrad.creation import _dtype, check_device
+        device, dtype = _parse_to(args, kwargs)
+        check_device(device)
+        if dtype is not None:
+            dtype = _dtype(dtype)
+            if dtype.kind not in "fc":
+                raise TypeError(f"nn.Module.to only accepts floating point or complex "
+                                f"dtypes, but got desired dtype={dtype}")
+            for p in self.parameters():
+                if p.dtype.kind == "f" and p.dtype != dtype:
+                    _cast_parameter(p, dtype)
+        return self
+
+    def cpu(self) -> "Module":
+        """The model is on the CPU already: returns ``self``."""
+        return self
+
+    def cuda(self, device=None) -> "Module":
+        """Refused: minigrad runs on the CPU only."""
+        return self.to("cuda")
+
+    def float(self) -> "Module":
+        """Cast floating-point parameters to float32."""
+        return self.to(dtype=np.float32)
+
+    def double(self) -> "Module":
+        """Cast floating-point parameters to float64."""
+        return self.to(dtype=np.float64)
 
     # -- saving and restoring ------------------------------------------------------------
     def state_dict(self) -> OrderedDict:
@@ -237,3 +320,31 @@ class Module:
             lines.append(f"  ({name}): {child_text}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _parse_to(args: tuple, kwargs: dict) -> tuple:
+    """``(device, dtype)`` from the arguments of :meth:`Module.to`."""
+    from minigrad.device import device as Device
+    device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, (str, Device)):
+            device = arg
+        elif isinstance(arg, int) and not isinstance(arg, bool):
+            device = f"cuda:{arg}"              # an integer names a GPU in PyTorch
+        else:
+            dtype = arg
+    return device, dtype
+
+
+def _cast_parameter(p: Parameter, dtype) -> None:
+    """Give parameter ``p`` (and its gradient) the dtype ``dtype``, in place."""
+    from minigrad.tensor import no_grad
+    with no_grad():
+        p.data = p.data.to(dtype)
+        if p.grad is not None:
+            p.grad = p.grad.to(dtype)
