@@ -17,7 +17,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: docs test pytest lessons gradcheck bench clean
+.PHONY: docs test pytest lessons gradcheck bench clean mutants
 
 $(DOCS_STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,3 +54,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf docs/_build docs/auto_lessons docs/_static/mathjax
+
+# Mutation testing (tools/mutants.py, CONTRIBUTING.md): each hand-made bug must fail a test,
+# with PyTorch installed and with it hidden. Minutes, so not part of `make test`.
+mutants: $(STAMP)
+	$(PY) tools/mutants.py --fail-under 95
+	$(PY) tools/mutants.py --without-torch --fail-under 95

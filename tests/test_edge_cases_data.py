@@ -247,10 +247,6 @@ def test_an_optimizers_plain_number_state_is_saved_as_json(tmp_path):
     assert saved["state"] == {"0": {"updates": 2}, "1": {"updates": 2}}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 18: Optimizer.load_state_dict turns every state entry but 'step' into an array "
-    "shaped like its parameter, so a Python number in a (user) optimizer's state cannot "
-    "be loaded back; PyTorch keeps non-tensor state values as they are"))
 def test_an_optimizers_plain_number_state_survives_the_round_trip(tmp_path):
     path = tmp_path / "counting.npz"
     model, optimizer = _counting_run()

@@ -50,7 +50,7 @@ def test_fast_mode_catches_the_error_too():
     x = minigrad.tensor(np.random.default_rng(0).uniform(1, 2, 5000), requires_grad=True)
     assert gradcheck(lambda t: (t * t).sum(), [x])  # large: fast mode by default
     with pytest.raises(GradcheckError, match="random direction"):
-        gradcheck(lambda t: _off_by(0.0005)(t).sum(), [x], atol=0, rtol=1e-4, fast=True)
+        gradcheck(lambda t: _off_by(0.0005)(t).sum(), [x], atol=0, rtol=1e-4, fast_mode=True)
 
 
 def test_non_scalar_output_is_checked_through_random_weights():

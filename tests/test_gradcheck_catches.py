@@ -114,24 +114,21 @@ def test_every_element_of_a_non_scalar_output_is_weighted():
 
 def test_fast_mode_catches_a_single_element_badly_wrong():
     x = _large_input(5000)
-    assert gradcheck(lambda t: (t * t).sum(), [x], fast=True)
+    assert gradcheck(lambda t: (t * t).sum(), [x], fast_mode=True)
     with pytest.raises(GradcheckError, match="random direction"):
-        gradcheck(lambda t: _one_element_times(7, 0.0)(t).sum(), [x])      # default: fast
+        gradcheck(lambda t: _one_element_times(7, 0.0)(t).sum(), [x], fast_mode=True)
+    with pytest.raises(GradcheckError, match=r"index \(7,\)"):           # default: every element
+        gradcheck(lambda t: _one_element_times(7, 0.0)(t).sum(), [x])
     with pytest.raises(GradcheckError, match="random direction"):
-        gradcheck(lambda t: _one_element_times(7, -1.0)(t).sum(), [x], fast=True)
+        gradcheck(lambda t: _one_element_times(7, -1.0)(t).sum(), [x], fast_mode=True)
 
 
 def test_fast_false_checks_every_element_of_a_large_input():
     x = _large_input(2000)
     with pytest.raises(GradcheckError, match=r"index \(7,\).*1 of 2000 elements differ"):
-        gradcheck(lambda t: _one_element_times(7, 1.01)(t).sum(), [x], fast=False)
+        gradcheck(lambda t: _one_element_times(7, 1.01)(t).sum(), [x], fast_mode=False)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 18: with the defaults, inputs of more than FAST_MODE_SIZE elements are checked "
-    "along one random direction, which dilutes one element's error by ~1/sqrt(n): a "
-    "1 % error in one element of a 2000-element gradient passes. PyTorch's gradcheck "
-    "defaults to fast_mode=False."))
 def test_the_defaults_catch_one_element_one_percent_off_in_a_large_gradient():
     x = _large_input(2000)
     with pytest.raises(GradcheckError):
@@ -189,7 +186,7 @@ def test_fast_mode_compares_along_a_unit_direction():
     # Along the unnormalised Gaussian direction (norm 70) it would be δ·(−22.7) = 7e-4.
     x = _large_input(5000)
     almost = lambda t: _square_with_backward(lambda g: g + 3e-5)(t).sum()  # noqa: E731
-    assert gradcheck(almost, [x], fast=True, atol=1e-4, rtol=0)
+    assert gradcheck(almost, [x], fast_mode=True, atol=1e-4, rtol=0)
     with pytest.raises(GradcheckError, match="random direction"):
         gradcheck(lambda t: _square_with_backward(lambda g: g + 1e-3)(t).sum(), [x],
-                  fast=True, atol=1e-4, rtol=0)
+                  fast_mode=True, atol=1e-4, rtol=0)

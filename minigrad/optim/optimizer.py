@@ -267,9 +267,12 @@ def _is_parameter(x):
 def _restore_state_value(value, p, index, name):
     """A saved state entry as the optimizer keeps it: a Tensor — the 0-d float32 step
     count, or an array shaped like the parameter (0-d for a 0-d parameter: the update
-    rules change state arrays in place, which a Python float would not allow)."""
+    rules change state arrays in place, which a Python float would not allow). Plain
+    numbers and None, which an optimizer of the user's may keep, come back as they are."""
     if name == "step":
         return step_count(float(np.asarray(value)))
+    if value is None or isinstance(value, (numbers.Number, str)):
+        return value                          # a plain value a subclass keeps, as it was
     if isinstance(value, Tensor) and value.dtype == p.dtype and value.shape == p.shape:
         return value                                   # PyTorch keeps it too, uncopied
     value = np.array(value, dtype=p.dtype, copy=True)
