@@ -58,12 +58,12 @@ def get_default_device() -> device:
     return _default
 
 
-def parse_to(tensor, *args, **kwargs):
-    """The dtype ``tensor.to(...)`` asks for (None: keep it), checking any device on the way.
+def parse_to(*args, **kwargs):
+    """The dtype a ``to(...)`` call asks for (None: keep it), checking any device on the way.
 
-    Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
-    ``to(other_tensor)``, and the keywords ``device=``, ``dtype=``, ``non_blocking=``,
-    ``copy=``.
+    Accepts PyTorch's forms, for tensors and modules alike: ``to(dtype)``, ``to(device)``,
+    ``to(device, dtype)``, ``to(other_tensor)``, and the keywords ``device=``, ``dtype=``,
+    ``non_blocking=``, ``copy=``. Any device but the CPU is refused.
     """
     from minigrad import dtypes
     from minigrad.tensor import Tensor
@@ -82,7 +82,7 @@ def parse_to(tensor, *args, **kwargs):
             device(f"cuda:{arg}")      # an integer names a GPU in PyTorch: refused
         else:
             dtype = dtypes.check_dtype(arg)
-    return None if dtype is None or dtype == tensor.dtype else dtype
+    return None if dtype is None else dtypes.check_dtype(dtype)
 
 
 class accelerator:  # noqa: N801 - stands in for the module torch.accelerator

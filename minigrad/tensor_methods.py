@@ -231,8 +231,8 @@ class TensorMethods:
         minigrad runs on the CPU only: any other device is refused with an error.
         """
         from minigrad.device import parse_to
-        dtype = parse_to(self, *args, **kwargs)
-        return self if dtype is None else ops.to_dtype(self, dtype)
+        dtype = parse_to(*args, **kwargs)
+        return self if dtype is None or dtype == self.dtype else ops.to_dtype(self, dtype)
 
     def cpu(self):
         return self

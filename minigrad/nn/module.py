@@ -208,11 +208,9 @@ class Module:
 
         minigrad runs on the CPU only: any other device is refused. Returns ``self``.
         """
-        from minigrad.creation import _dtype, check_device
-        device, dtype = _parse_to(args, kwargs)
-        check_device(device)
+        from minigrad.device import parse_to
+        dtype = parse_to(*args, **kwargs)
         if dtype is not None:
-            dtype = _dtype(dtype)
             if dtype.kind not in "fc":
                 raise TypeError(f"nn.Module.to only accepts floating point or complex "
                                 f"dtypes, but got desired dtype={dtype}")
@@ -320,25 +318,6 @@ class Module:
             lines.append(f"  ({name}): {child_text}")
         lines.append(")")
         return "\n".join(lines)
-
-
-def _parse_to(args: tuple, kwargs: dict) -> tuple:
-    """``(device, dtype)`` from the arguments of :meth:`Module.to`."""
-    from minigrad.device import device as Device
-    device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
-    kwargs.pop("non_blocking", None)
-    if kwargs:
-        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-    for arg in args:
-        if isinstance(arg, Tensor):
-            dtype = arg.dtype
-        elif isinstance(arg, (str, Device)):
-            device = arg
-        elif isinstance(arg, int) and not isinstance(arg, bool):
-            device = f"cuda:{arg}"              # an integer names a GPU in PyTorch
-        else:
-            dtype = arg
-    return device, dtype
 
 
 def _cast_parameter(p: Parameter, dtype) -> None:
