@@ -53,13 +53,32 @@ extensions = [
     "interactive",
     "notebooks",
     "exercises",
+    "i18n",
+    "glossary_table",
 ]
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints",
                     "auto_lessons/*.py", "auto_lessons/*.ipynb", "auto_lessons/*.zip"]
-templates_path = []
-language = "en"
+templates_path = ["_templates"]  # the language switcher (components/view-this-page.html)
 today_fmt = "%Y-%m-%d"
+
+# -- Two editions: English, and Chinese from the catalogs in locale/ (see _ext/i18n.py) --
+# ``make docs`` builds English at the site root and ``-D language=zh_CN`` under zh_CN/.
+
+language = "en"
+locale_dirs = ["locale/"]
+gettext_compact = False        # one catalog per page: locale/zh_CN/LC_MESSAGES/<page>.po
+gettext_location = False       # no source line numbers: a catalog changes only with its text
+gettext_uuid = False
+# A lesson figure saved as sphx_glr_…_001.png has its Chinese twin sphx_glr_…_001.zh_CN.png.
+figure_language_filename = "{root}.{language}{ext}"
+# Chinese search: jieba splits the text into words; the glossary's terms are added to its
+# dictionary, so that 学习率 or 随机梯度下降 are found as whole words.
+import glossary_table  # noqa: E402
+
+SEARCH_WORDS = DOCS / "_build" / "search_words.txt"
+glossary_table.write_search_words(SEARCH_WORDS)
+html_search_options = {"dict": str(SEARCH_WORDS)}
 
 # -- Math: MathJax 3 served from the built site, never from a CDN -----------------
 
@@ -91,6 +110,8 @@ html_show_sourcelink = False
 html_copy_source = False
 html_theme_options = {
     "navigation_with_keys": True,
+    # furo's "view this page" slot holds the language switcher (_templates/components/)
+    "top_of_page_buttons": ["view"],
 }
 
 # -- Autodoc ---------------------------------------------------------------------------
@@ -134,7 +155,8 @@ sphinx_gallery_conf = {
     "capture_repr": (),
     "download_all_examples": True,
     "matplotlib_animations": False,
-    "image_scrapers": ("matplotlib",),
+    # matplotlib's scraper, saving each figure also with Chinese words (figure_i18n.py)
+    "image_scrapers": ("figure_i18n.matplotlib_scraper_in_both_languages",),
     # Figures drawn for the ~730 px column (see minigrad_docs.lesson_figure_style); a
     # name, not the function, so that the configuration stays the same between builds.
     "reset_modules": ("minigrad_docs.reset_matplotlib",),
@@ -142,7 +164,9 @@ sphinx_gallery_conf = {
     "plot_gallery": "True",
     "show_memory": False,
     "show_signature": False,
-    "min_reported_time": 0,
+    # No "Total running time" line: it changes with every run, so its translation could
+    # never be kept (the times are logged by the build instead).
+    "min_reported_time": float("inf"),
     # The computation-times pages load jQuery and DataTables from CDNs: leave them out.
     "write_computation_times": False,
     "thumbnail_size": (320, 224),

@@ -145,3 +145,45 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, ax=
     if title:
         ax.set_title(title)
     return ax
+
+
+#: The Chinese font's family name in the PyPI package ``mpl-font`` (Noto Sans CJK SC,
+#: SIL Open Font License), which ``pip install minigrad[zh]`` (and ``[docs]``) installs.
+CJK_FONT = "Noto Sans CJK SC"
+
+
+def cjk_font_file():
+    """Path of the Noto Sans CJK SC font that the ``mpl-font`` package carries.
+
+    Found without importing ``mpl_font`` (whose import changes matplotlib's settings).
+    Raises ``ModuleNotFoundError`` naming the package to install when it is missing.
+    """
+    import importlib.util
+    from pathlib import Path
+    spec = importlib.util.find_spec("mpl_font")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(
+            "Chinese labels need the font package mpl-font: pip install 'minigrad[zh]'",
+            name="mpl_font")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return package / "fonts" / "noto" / "NotoSansCJKsc-Regular.otf"
+
+
+def use_cjk_font() -> None:
+    """Let matplotlib draw Chinese: Noto Sans CJK SC as the fallback of the usual font.
+
+    The font list becomes ``[<the sans-serif fonts as before>..., "Noto Sans CJK SC"]``;
+    matplotlib (3.6 and newer) takes each glyph from the first font that has it, so
+    Latin text is drawn exactly as before and only CJK characters come from Noto::
+
+        >>> from minigrad.plot import use_cjk_font
+        >>> use_cjk_font()
+        >>> plt.title("学习率 η = 0.1")        # no "Glyph missing" warning, no boxes
+    """
+    import matplotlib
+    from matplotlib import font_manager
+    path = str(cjk_font_file())
+    if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    fonts = [name for name in matplotlib.rcParams["font.sans-serif"] if name != CJK_FONT]
+    matplotlib.rcParams["font.sans-serif"] = fonts + [CJK_FONT]

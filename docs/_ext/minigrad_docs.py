@@ -477,11 +477,16 @@ def lesson_figure_style():
 
 
 def reset_matplotlib(gallery_conf, fname):
-    """sphinx-gallery's reset before each lesson, then :func:`lesson_figure_style`."""
+    """sphinx-gallery's reset before each lesson, then :func:`lesson_figure_style` with
+    the Chinese font as fallback (for the figures' Chinese twins, see figure_i18n.py)."""
     import matplotlib
     from sphinx_gallery.scrapers import _reset_matplotlib
+    import figure_i18n
+    from minigrad.plot import use_cjk_font
     _reset_matplotlib(gallery_conf, fname)
     matplotlib.rcParams.update(lesson_figure_style())
+    use_cjk_font()
+    figure_i18n.start_lesson(Path(fname).stem)
 
 
 def on_process_bases(app, name, obj, options, bases):

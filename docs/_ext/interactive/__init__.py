@@ -40,12 +40,45 @@ def figure_json(name: str) -> str:
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def figure_html(name: str) -> str:
+#: The words of a spec that a reader sees: captions, slider labels, trace names, axis and
+#: colour-bar titles, the verdict texts (and a slider's values when they are words).
+WORDS = {"caption", "label", "name", "text", "values", "note"}
+NOTE = ("Computed by minigrad when this site was built; the downloadable script and "
+        "notebook draw the static figures.")
+
+
+def translated(spec, language: str, name: str):
+    """``spec`` with its words in ``language`` (the figures catalog ``interactive``).
+
+    Every build records the templates it meets, so that the catalog can be checked
+    complete (see ``figure_i18n.py``).
+    """
+    import figure_i18n
+    seen: set[str] = set()
+
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str) and key in WORDS:
+            words = figure_i18n.translate(value, "interactive", seen)
+            return words if language == figure_i18n.LANGUAGE else value
+        return value
+
+    result = walk(spec)
+    figure_i18n.record(f"interactive.{name}", seen)  # one file per figure: parallel reads
+    return result
+
+
+def figure_html(name: str, language: str = "en") -> str:
     from interactive.figures import FIGURES
     if name not in FIGURES:
         raise ValueError(f"no interactive figure {name!r}; known: {sorted(FIGURES)}")
-    spec_json = figure_json(name)
-    spec = json.loads(spec_json)
+    spec = translated(json.loads(figure_json(name)) | {"note": NOTE}, language, name)
+    note = spec.pop("note")
+    spec_json = json.dumps(spec, ensure_ascii=False, separators=(",", ":"),
+                           allow_nan=False)
     controls = []
     for i, control in enumerate(spec["controls"]):
         n = len(control["values"])
@@ -64,8 +97,7 @@ def figure_html(name: str) -> str:
             f'<div class="mg-controls">{"".join(controls)}</div>'
             f'<div class="mg-plot"></div>{texts}'
             f'<figcaption>{html.escape(spec["caption"])} '
-            f'<span class="mg-note">Computed by minigrad when this site was built; the '
-            f'downloadable script and notebook draw the static figures.</span>'
+            f'<span class="mg-note">{html.escape(note)}</span>'
             f'</figcaption>'
             f'<script type="application/json" class="mg-data">{safe_json}</script>'
             f'</figure>')
@@ -80,7 +112,7 @@ class Interactive(SphinxDirective):
     def run(self):
         name = self.arguments[0]
         try:
-            markup = figure_html(name)
+            markup = figure_html(name, self.env.config.language)
         except ValueError as exc:
             logger.warning(str(exc), location=self.get_location())
             return []
