@@ -1,5 +1,6 @@
 # The two commands of the README:
 #   make docs   build the documentation site (runs every lesson)   -> docs/_build/html
+#               in English, and in Chinese                          -> docs/_build/html/zh_CN
 #   make test   build the site, then run the whole test suite (what CI runs)
 # Each creates a virtual environment in .venv and installs what it needs the first time.
 
@@ -31,8 +32,7 @@ $(STAMP): $(DOCS_STAMP)
 
 docs: $(DOCS_STAMP)
 	$(PY) docs/fetch_mathjax.py
-	MINIGRAD_DOCS_STRICT=1 $(PY) -m sphinx -W -j auto -b html docs docs/_build/html
-	@echo "Built the site: docs/_build/html/index.html"
+	$(PY) docs/build.py
 
 # The tests read the built site, so the site is built first.
 test: $(STAMP)

@@ -54,6 +54,7 @@ extensions = [
     "notebooks",
     "exercises",
     "i18n",
+    "figure_i18n",
     "glossary_table",
 ]
 

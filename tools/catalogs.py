@@ -72,10 +72,12 @@ def _role_items(text: str) -> list[tuple[str, str]]:
 
 
 def _outside_markup(text: str) -> str:
-    text = _ROLE.sub(" ", text)
-    text = _LITERAL.sub(" ", text)
-    text = re.sub(r"`[^`]*`_{1,2}", " ", text)      # `links <url>`_
-    return re.sub(r"https?://\S+", " ", text)
+    """``text`` with code, roles, links and URLs each replaced by one NUL character
+    (not a space, so that "学习率 :math:`x` 太大" shows no space between Chinese)."""
+    text = _ROLE.sub("\0", text)
+    text = _LITERAL.sub("\0", text)
+    text = re.sub(r"`[^`]*`_{1,2}", "\0", text)      # `links <url>`_
+    return re.sub(r"https?://\S+", "\0", text)
 
 
 def nothing_to_translate(msgid: str) -> bool:

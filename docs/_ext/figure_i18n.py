@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import warnings
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1]
@@ -30,8 +31,9 @@ CATALOGS = DOCS / "locale" / "zh_CN" / "figures"
 TEXTS = DOCS / "_build" / "figure-texts"
 LANGUAGE = "zh_CN"
 
-#: A number not glued to a Latin letter ("x2", "float32" and "L2" stay words).
-_NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![A-Za-z_\d])")
+#: A number not glued to a Latin letter before it ("x2", "float32" and "L2" stay words;
+#: "2.27x" is the number 2.27).
+_NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?!\d)")
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _MATH = re.compile(r"\$[^$]*\$")
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -111,7 +113,9 @@ def save_translated(figure, path: Path, name: str) -> None:
     try:
         for text, words in originals:
             text.set_text(translate(words, name, seen))
-        figure.savefig(path.with_name(f"{path.stem}.{LANGUAGE}{path.suffix}"))
+        with warnings.catch_warnings():  # a box instead of a character fails the build
+            warnings.filterwarnings("error", message=r"Glyph \d+ .* missing from font")
+            figure.savefig(path.with_name(f"{path.stem}.{LANGUAGE}{path.suffix}"))
     finally:
         for text, words in originals:
             text.set_text(words)
@@ -148,3 +152,24 @@ def matplotlib_scraper_in_both_languages(block, block_vars, gallery_conf, **kwar
     for figure, path in zip(figures, recording.taken):
         save_translated(figure, Path(path), lesson_name(block_vars))
     return rst
+
+
+# ------------------------------------------------- a lesson re-runs for new translations
+
+def rerun_lessons_with_new_figure_translations(app) -> None:
+    """Before sphinx-gallery looks at the lessons (English build only): a lesson whose
+    figure catalog changed after it last ran is run again, so that its Chinese figures
+    show the new words. (sphinx-gallery re-runs a lesson whose ``.md5`` is missing.)"""
+    if app.config.language not in (None, "en"):
+        return
+    gallery = DOCS / "auto_lessons"
+    for po in CATALOGS.glob("*.po"):
+        rst, md5 = gallery / f"{po.stem}.rst", gallery / f"{po.stem}.py.md5"
+        if rst.exists() and md5.exists() and po.stat().st_mtime > rst.stat().st_mtime:
+            md5.unlink()
+
+
+def setup(app):
+    # before sphinx-gallery's own builder-inited handler (priority 500)
+    app.connect("builder-inited", rerun_lessons_with_new_figure_translations, priority=400)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

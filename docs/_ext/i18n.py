@@ -102,6 +102,38 @@ class JoinChineseLines(Transform):
                 text.parent.replace(text, nodes.Text(joined))
 
 
+def use_translated_figures(app, doctree):
+    """In the Chinese build, each lesson figure is its ``.zh_CN`` twin.
+
+    sphinx-gallery's ``image-sg`` directive copies its images itself, past Sphinx's
+    ``figure_language_filename``, so its paths are switched here; the alt text (the
+    figure's titles) is translated from the lesson's figure catalog.
+    """
+    language = app.config.language
+    if language not in EDITIONS or language == "en":
+        return
+    from pathlib import Path
+    from sphinx_gallery.directives import imgsgnode
+    import figure_i18n
+    lesson = Path(app.env.doc2path(app.env.docname)).stem
+
+    def twin(uri: str) -> str:
+        path = Path(uri)
+        translated = path.with_name(f"{path.stem}.{language}{path.suffix}")
+        exists = (Path(app.srcdir) / str(translated).lstrip("/")).exists()
+        return str(translated) if exists else uri
+
+    for node in doctree.findall(imgsgnode):
+        node["uri"] = twin(node["uri"])
+        if node.get("srcset"):
+            node["srcset"] = ", ".join(
+                " ".join([twin(entry.split()[0])] + entry.split()[1:])
+                for entry in node["srcset"].split(","))
+        if node.get("alt"):
+            node["alt"] = ", ".join(figure_i18n.translate(title, lesson)
+                                    for title in node["alt"].split(", "))
+
+
 def on_page_context(app, pagename, templatename, context, doctree):
     """The switcher's link (used by ``_templates/components/view-this-page.html``)."""
     language = app.config.language if app.config.language in EDITIONS else "en"
@@ -118,4 +150,5 @@ def setup(app):
     app.add_transform(KeepDocstringsEnglish)
     app.add_transform(JoinChineseLines)
     app.connect("html-page-context", on_page_context)
+    app.connect("doctree-read", use_translated_figures)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

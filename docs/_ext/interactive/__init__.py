@@ -117,6 +117,8 @@ class Interactive(SphinxDirective):
             logger.warning(str(exc), location=self.get_location())
             return []
         self.env.metadata[self.env.docname]["interactive"] = "yes"
+        import figure_i18n  # the page is read again when the figures' words change
+        self.env.note_dependency(str(figure_i18n.CATALOGS / "interactive.po"))
         return [nodes.raw("", markup, format="html")]
 
 
