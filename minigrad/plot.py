@@ -172,9 +172,10 @@ def cjk_font_file():
 def use_cjk_font() -> None:
     """Let matplotlib draw Chinese: Noto Sans CJK SC as the fallback of the usual font.
 
-    The font list becomes ``[<the sans-serif fonts as before>..., "Noto Sans CJK SC"]``;
-    matplotlib (3.6 and newer) takes each glyph from the first font that has it, so
-    Latin text is drawn exactly as before and only CJK characters come from Noto::
+    ``font.family`` becomes ``["sans-serif", "Noto Sans CJK SC"]`` (the families as
+    before, then Noto); matplotlib (3.6 and newer) takes each glyph from the first family
+    that has it, so Latin text is drawn exactly as before and only CJK characters come
+    from Noto::
 
         >>> from minigrad.plot import use_cjk_font
         >>> use_cjk_font()
@@ -185,5 +186,5 @@ def use_cjk_font() -> None:
     path = str(cjk_font_file())
     if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(path)
-    fonts = [name for name in matplotlib.rcParams["font.sans-serif"] if name != CJK_FONT]
-    matplotlib.rcParams["font.sans-serif"] = fonts + [CJK_FONT]
+    families = [name for name in matplotlib.rcParams["font.family"] if name != CJK_FONT]
+    matplotlib.rcParams["font.family"] = families + [CJK_FONT]

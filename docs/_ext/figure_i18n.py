@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import warnings
 from pathlib import Path
@@ -106,19 +107,50 @@ def _texts_of(figure):
     return [t for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
 
 
+_CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+class _MissingGlyph(logging.Handler):
+    """mathtext reports a missing glyph in the log, not as a warning: collect it."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        if "does not have a glyph" in record.getMessage():
+            self.messages.append(record.getMessage())
+
+
 def save_translated(figure, path: Path, name: str) -> None:
-    """Save ``figure`` with its words translated to ``<root>.zh_CN<ext>``, then undo."""
+    """Save ``figure`` with its words translated to ``<root>.zh_CN<ext>``, then undo.
+
+    A label that mixes math and Chinese ("$\\theta_t$ 的轨迹") is drawn by mathtext,
+    which takes the text outside ``$…$`` from one font, without fallback: such a label is
+    set in the CJK font (which has Latin letters too). A missing glyph fails the build.
+    """
+    from minigrad.plot import CJK_FONT
     seen: set[str] = set()
-    originals = [(text, text.get_text()) for text in _texts_of(figure)]
+    originals = [(text, text.get_text(), text.get_fontfamily()) for text in _texts_of(figure)]
+    missing = _MissingGlyph()
+    mathtext_log = logging.getLogger("matplotlib.mathtext")
+    mathtext_log.addHandler(missing)
     try:
-        for text, words in originals:
-            text.set_text(translate(words, name, seen))
+        for text, words, _ in originals:
+            translated = translate(words, name, seen)
+            text.set_text(translated)
+            if "$" in translated and _CJK.search(translated):
+                text.set_fontfamily([CJK_FONT])
         with warnings.catch_warnings():  # a box instead of a character fails the build
             warnings.filterwarnings("error", message=r"Glyph \d+ .* missing from font")
             figure.savefig(path.with_name(f"{path.stem}.{LANGUAGE}{path.suffix}"))
     finally:
-        for text, words in originals:
+        mathtext_log.removeHandler(missing)
+        for text, words, family in originals:
             text.set_text(words)
+            text.set_fontfamily(family)
+    if missing.messages:
+        raise RuntimeError(f"{path.name} (Chinese): {missing.messages[0]}")
     record(name, seen)
 
 
