@@ -149,7 +149,7 @@ print(f"L = {L.data}")
 print(f"∂L/∂a = {a.grad}, ∂L/∂b = {b.grad}, ∂L/∂c = {c.grad}, ∂L/∂f = {f.grad}")
 
 # %%
-# And a value used twice, $y = x \cdot x + x$ at $x = 3$, where
+# And a value used three times, $y = x \cdot x + x$ at $x = 3$, where
 # $\partial y/\partial x = 2x + 1 = 7$:
 
 x = Value(3.0)

@@ -153,7 +153,7 @@ print(f"H = {WIDTHS[-1]}, scalar engine, garbage collector paused: {1e3 * second
       f" = {seconds / timings[WIDTHS[-1]][2]:.0f} × minigrad's step")
 
 # %%
-# — still hundreds of times minigrad's. minigrad's time barely moves with H: at these
+# — still far slower than minigrad's step. minigrad's time barely moves with H: at these
 # sizes its cost is a fixed number of Python calls per layer, and numpy's arithmetic on
 # a 16 × 16 matrix is almost free. The printed ratios grow with the model, to thousands
 # at H = 16 (the exact figures move from run to run on a shared machine; the growth
@@ -366,8 +366,8 @@ print(f"∂y/∂x = {x.grad.item():.10f}   (1 + 1e-5)^{CHAIN} = {(1 + 1e-5) ** C
 # -------
 #
 # * Tensor nodes do the same chain rule as scalar nodes, but a layer is one node and
-#   numpy does its arithmetic: on this MLP one step is hundreds to thousands of times
-#   faster than the scalar engine (printed above).
+#   numpy does its arithmetic: on this MLP one step is tens to thousands of times
+#   faster than the scalar engine, more as the model grows (printed above).
 # * Broadcasting copies an input; the gradient of the copies is summed back to the
 #   input's shape, once, in ``unbroadcast``.
 # * $\partial L/\partial A = G B^\top$ and $\partial L/\partial B = A^\top G$ follow from

@@ -631,7 +631,7 @@ print("one step late, η_t for t = 200…207:", np.round(eta_late[200:208], 3))
 # Where do schedules matter? Where the gradient is noisy. The problem: linear
 # regression with 10 features, 300 training and 200 validation samples, targets with
 # noise of standard deviation 1 (:func:`minigrad.data.make_regression`), and the
-# features scaled from 1 down to 0.3 so that the loss is about ten times more curved
+# features scaled from 1 down to 0.3 so that the loss is about 14 times more curved
 # in some directions than in others (the bowl's ratio is 20). The model is
 # :class:`minigrad.nn.Linear` with :class:`minigrad.nn.MSELoss`, trained by plain
 # :class:`~minigrad.optim.SGD` with mini-batches of 10 and $\eta_0 = 0.1$ by

@@ -159,7 +159,7 @@ print(f"wall clock {grid_seconds:.1f} s for {sum(r.seconds for r in grid.results
       f"of trials: {N_JOBS} at a time")
 
 # %%
-# The validation loss falls steadily from $10^{-4}$ (nothing learned) to η = 1 (0.138),
+# The validation loss falls steadily from $10^{-4}$ (nothing learned) to η = 1 (0.1185),
 # then jumps back up: at 3.16 and 10 the large steps killed all 64 hidden units (4 are
 # dead from the start, as the small η's show), so the network gives the same answer for
 # every image and ends at chance level (loss 2.37 and 2.53, above the $\ln 10 = 2.30$
@@ -224,7 +224,7 @@ show(random_result)
 # clusters. Above, random search found η = 0.444 (0.145), as good as the grid's best;
 # but nothing was drawn between 0.0022 and 0.052, and two draws landed at 1.17 and 1.2 —
 # where a 3 % change of η turned a validation loss of 0.27 into 1.03 (and 37 dead units
-# into 57; the grid's η = 1 ended with 25): that close to the cliff, training is
+# into 57; the grid's η = 1 ended with 24): that close to the cliff, training is
 # erratic. What random search keeps in one dimension is that it can be stopped or
 # extended at any time without leaving part of the range unvisited.
 #

@@ -37,7 +37,7 @@ page lists the same claims.
 # divergence is one more result.
 #
 # The data are the 1,797 bundled 8×8 digits (:func:`minigrad.data.load_digits`, pixels
-# in [0, 1]), split once into 1,347 training and 450 validation images. The models are
+# in [0, 1]), split once into 1,348 training and 449 validation images. The models are
 # :class:`minigrad.nn.MLP` networks with ReLU and PyTorch's default initialisation,
 # trained with :class:`minigrad.nn.CrossEntropyLoss`.
 #
@@ -161,7 +161,7 @@ def log_eta(values):
 # "too small"), 0.03, 0.1, 0.3, 1 and 3, each with 10 seeds (the effects here are the
 # smallest of the lesson). Every run gets the same **budget** of steps;
 # after every epoch (10 steps) we measure the loss on its 200 training images and on
-# the 450 validation images. A run stops early only when its training loss is below
+# the 449 validation images. A run stops early only when its training loss is below
 # 0.005: the training set is memorised, and its validation loss has stopped improving
 # (the printout gives the training loss at which each such run had its best validation
 # loss). Two views come out of the same runs: the **fixed budget**

@@ -183,8 +183,10 @@ def use_cjk_font() -> None:
     """
     import matplotlib
     from matplotlib import font_manager
-    path = str(cjk_font_file())
-    if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
-        font_manager.fontManager.addfont(path)
+    regular = cjk_font_file()
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in (regular, regular.with_name("NotoSansCJKsc-Bold.otf")):  # bold titles
+        if str(path) not in known and path.exists():
+            font_manager.fontManager.addfont(str(path))
     families = [name for name in matplotlib.rcParams["font.family"] if name != CJK_FONT]
     matplotlib.rcParams["font.family"] = families + [CJK_FONT]

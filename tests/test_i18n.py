@@ -80,7 +80,7 @@ def test_the_catalog_check_catches(msgid, msgstr, problem):
 
 
 @pytest.mark.parametrize("msgid, msgstr", [
-    ("See :doc:`the theory <theory/index>`.", "见 :doc:`理论 <theory/index>`。"),
+    ("See :doc:`the theory <theory/index>`.", "见\\ :doc:`理论 <theory/index>`。"),
     ("A **key** step.", "这是一个\\ **关键**\\ 步骤。"),
     ("Use ``lr=0.1`` here.", "这里用 ``lr=0.1``。"),
     ("η = {0}: diverges", "η = {0}：发散"),
@@ -126,6 +126,9 @@ class _Page(html.parser.HTMLParser):
     """Links, images, ids and the reading text (outside code, math and scripts)."""
 
     SKIP = {"pre", "code", "script", "style", "math", "svg", "kbd"}
+    BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "td", "th", "tr", "table",
+              "h1", "h2", "h3", "h4", "h5", "h6", "section", "figure", "figcaption", "br",
+              "nav", "header", "footer", "aside", "article", "label", "caption", "button"}
 
     def __init__(self, text):
         super().__init__()
@@ -144,6 +147,8 @@ class _Page(html.parser.HTMLParser):
                 self.switch = attrs["href"]
         if tag == "img" and attrs.get("src"):
             self.images.append(attrs["src"])
+        if tag in self.BLOCKS:
+            self.words.append("\0")  # a line break between blocks is not a space
         classes = (attrs.get("class") or "").split()
         if tag in self.SKIP or "math" in classes or "highlight" in classes:
             if not self._skipping:
@@ -153,6 +158,8 @@ class _Page(html.parser.HTMLParser):
             self._skipping.append(tag)
 
     def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.words.append("\0")
         if self._skipping and tag == self._skipping[-1]:
             self._skipping.pop()
 
@@ -241,14 +248,18 @@ def test_the_chinese_search_index_finds_the_lessons_for_learning_rate():
     assert sum(p.startswith("auto_lessons/") for p in pages) >= 5, pages
 
 
-def test_the_glossary_terms_are_the_ones_the_chinese_edition_uses():
-    """Each Chinese term of the glossary appears in the Chinese edition's text."""
-    _needs(ZH / "index.html", "the Chinese site")
+@pytest.mark.parametrize("edition", ["en", "zh_CN"])
+def test_the_glossary_terms_are_the_ones_the_site_uses(edition):
+    """Each term of the glossary appears in the text of its edition (its English name
+    in the English site, its Chinese name in the Chinese one), outside the glossary."""
+    root = SITE if edition == "en" else ZH
+    _needs(root / "index.html", f"the {edition} site")
     import glossary_table
-    text = "".join("".join(_parse(ZH / name).words) for name in _pages(ZH)
-                   if name != "glossary.html")
-    unused = [row["chinese"] for row in glossary_table.glossary_rows()
-              if row["chinese"] not in text]
+    text = "".join("".join(_parse(root / name).words) for name in _pages(root)
+                   if name != "glossary.html").lower()
+    key = "english" if edition == "en" else "chinese"
+    unused = [row[key] for row in glossary_table.glossary_rows()
+              if row[key].lower() not in text]
     assert not unused, unused
 
 

@@ -71,10 +71,17 @@ def _role_items(text: str) -> list[tuple[str, str]]:
     return items
 
 
+#: Roles that show words — a page or section title, or their own text — which are
+#: Chinese in the Chinese edition: "第 :lesson:`03` 课" shows a space between Chinese.
+_WORD_ROLES = {"doc", "ref", "lesson", "numref", "download", "term"}
+
+
 def _outside_markup(text: str) -> str:
     """``text`` with code, roles, links and URLs each replaced by one NUL character
-    (not a space, so that "学习率 :math:`x` 太大" shows no space between Chinese)."""
-    text = _ROLE.sub("\0", text)
+    (not a space, so that "学习率 :math:`x` 太大" shows no space between Chinese); a
+    role that shows Chinese words becomes one Chinese character."""
+    text = _ROLE.sub(lambda m: "中" if m.group(1) in _WORD_ROLES else "\0", text)
+    text = text.replace("*", "")  # **bold** and *emphasis* show their words only
     text = _LITERAL.sub("\0", text)
     text = re.sub(r"`[^`]*`_{1,2}", "\0", text)      # `links <url>`_
     return re.sub(r"https?://\S+", "\0", text)
@@ -235,13 +242,15 @@ def update_figures() -> None:
         path = FIGURES / f"{name}.po"
         catalog = read_catalog(path) if path.exists() else Catalog(
             locale="zh_CN", project="minigrad figures", charset="utf-8")
+        known = {m.id for m in catalog if m.id}
         for template in templates:
             if template not in catalog:
                 catalog.add(template)
-        for message in list(catalog):
-            if message.id and message.id not in templates:
-                catalog.delete(message.id)   # a label the lesson no longer draws
-        _write(catalog, path)
+        stale = [m.id for m in catalog if m.id and m.id not in templates]
+        for msgid in stale:
+            catalog.delete(msgid)   # a label the lesson no longer draws
+        if stale or not path.exists() or any(t not in known for t in templates):
+            _write(catalog, path)   # (unchanged catalogs keep their time: no re-run)
 
 
 def main(argv=None) -> int:

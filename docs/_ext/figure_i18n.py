@@ -96,8 +96,11 @@ def record(name: str, templates: set[str]) -> None:
 
 
 def start_lesson(name: str) -> None:
-    """A lesson is about to run: forget what its previous run met."""
+    """A lesson is about to run: forget what its previous run met, and note when it ran
+    (see :func:`rerun_lessons_with_new_figure_translations`)."""
     (TEXTS / f"{name}.json").unlink(missing_ok=True)
+    TEXTS.mkdir(parents=True, exist_ok=True)
+    (TEXTS / f"{name}.ran").touch()
 
 
 # ------------------------------------------------------------------- lesson figures
@@ -196,8 +199,8 @@ def rerun_lessons_with_new_figure_translations(app) -> None:
         return
     gallery = DOCS / "auto_lessons"
     for po in CATALOGS.glob("*.po"):
-        rst, md5 = gallery / f"{po.stem}.rst", gallery / f"{po.stem}.py.md5"
-        if rst.exists() and md5.exists() and po.stat().st_mtime > rst.stat().st_mtime:
+        md5, ran = gallery / f"{po.stem}.py.md5", TEXTS / f"{po.stem}.ran"
+        if md5.exists() and (not ran.exists() or po.stat().st_mtime > ran.stat().st_mtime):
             md5.unlink()
 
 

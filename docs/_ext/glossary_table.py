@@ -25,6 +25,9 @@ def glossary_rows(path: Path = GLOSSARY) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
     for row in rows:
+        if None in row:  # more fields than columns: an unquoted comma in a symbol
+            raise ValueError(f"{path.name}: {row['english']!r} has more than 4 fields; "
+                             f"quote a symbol that holds a comma")
         missing = [key for key in ("english", "chinese", "lesson") if not row.get(key)]
         if missing:
             raise ValueError(f"{path.name}: the term {row!r} has no {', '.join(missing)}")

@@ -290,6 +290,10 @@ def lesson_role(name, rawtext, text, lineno, inliner, options=None, content=None
     ref = pending_xref(rawtext, refdomain="std", reftype="ref", reftarget=label,
                        refexplicit=title is not None, refwarn=True)
     ref += nodes.inline(rawtext, title or "", classes=["xref", "std", "std-ref"])
+    env = getattr(inliner.document.settings, "env", None)
+    if title is None and env is not None and str(env.config.language).startswith("zh"):
+        # Chinese puts a title in 《》 (the English shows it bare): 见《Adam》
+        return [nodes.Text("《"), ref, nodes.Text("》")], []
     return [ref], []
 
 

@@ -179,7 +179,7 @@ def backward_twice():
 
 
 @exercise(
-    "00b", "used-twice", "A value used twice",
+    "00b", "used-twice", "A value used more than once",
     question=r"""
     $b = a \cdot a + a$ at $a = 3$. What is $\partial b/\partial a$, and how does the
     engine get it, given that each node's ``_backward`` only knows its own op? What
