@@ -44,6 +44,11 @@ INTERACTIVE_PAGES = [n for n in LESSON_PAGES
 MATH_PAGES = (["theory/gradient_descent", "theory/learning_rate", "theory/optimizers",
                "theory/schedules", "theory/choosing_eta", "errata", "api/optim",
                "api/lr_scheduler", "api/lr_search", "api/curvature"] + LESSON_PAGES)
+# The Chinese edition (docs/_build/html/zh_CN): the same pages, checked the same way.
+ZH = "zh_CN/"
+if (SITE / "zh_CN" / "index.html").is_file():
+    MATH_PAGES = MATH_PAGES + [ZH + name for name in MATH_PAGES]
+    INTERACTIVE_PAGES = INTERACTIVE_PAGES + [ZH + name for name in INTERACTIVE_PAGES]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-dev-shm-usage"]
@@ -112,7 +117,8 @@ def wait_for_math(page):
 
 
 def test_no_request_leaves_the_site(open_page, outside):
-    for name in ["index", "search", "api/optim", "theory/optimizers"] + LESSON_PAGES:
+    names = ["index", "search", "api/optim", "theory/optimizers"] + LESSON_PAGES
+    for name in names + [ZH + name for name in names]:
         page = open_page(name)
         wait_for_math(page)
         assert not page.js_errors, f"{name}: JavaScript errors {page.js_errors}"
@@ -263,10 +269,10 @@ def test_a_figure_opens_full_size_on_click(open_page):
     assert page.locator(".mg-zoom-overlay").count() == 0
 
 
-@pytest.mark.parametrize("name", LESSON_PAGES)
+@pytest.mark.parametrize("name", LESSON_PAGES + [ZH + name for name in LESSON_PAGES])
 def test_screenshots_of_each_lesson(open_page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    stem = name.split("/")[-1]
+    stem = name.split("/")[-1] + ("-zh_CN" if name.startswith(ZH) else "")
     for width in (1280, 390):
         page = open_page(name, width=width, height=900)
         wait_for_math(page)
@@ -278,3 +284,50 @@ def test_screenshots_of_each_lesson(open_page, name):
         page.screenshot(path=str(SHOTS / f"{stem}-{width}.png"), full_page=True)
         page.close()
         assert (SHOTS / f"{stem}-{width}.png").stat().st_size > 10_000
+
+
+# ------------------------------------------------------------------ the Chinese edition
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_language_switcher_lands_on_the_same_page_both_ways(open_page, base_url, width):
+    page = open_page("auto_lessons/04_momentum", width=width)
+    switch = page.locator("a.mg-language-switch")
+    assert switch.is_visible() and switch.inner_text() == "中文"
+    box = switch.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= width, "the switcher is off screen"
+    switch.click()
+    page.wait_for_load_state("load")
+    assert page.url == base_url + "zh_CN/auto_lessons/04_momentum.html"
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert _HAN.search(page.locator("h1").first.inner_text()), "the title is not Chinese"
+    back = page.locator("a.mg-language-switch")
+    assert back.is_visible() and back.inner_text() == "English"
+    back.click()
+    page.wait_for_load_state("load")
+    assert page.url == base_url + "auto_lessons/04_momentum.html"
+
+
+def test_the_chinese_search_finds_the_lessons_for_learning_rate(browser, base_url):
+    page = browser.new_page()
+    page.goto(base_url + "zh_CN/search.html?q=学习率")
+    page.wait_for_selector("#search-results li", timeout=30000)
+    page.wait_for_timeout(1500)
+    links = page.locator("#search-results li a").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))")
+    page.close()
+    lessons = [href for href in links if "auto_lessons/" in href]
+    assert len(lessons) >= 5, links
+
+
+def test_the_chinese_interactive_figures_speak_chinese(open_page):
+    for name in [n for n in INTERACTIVE_PAGES if n.startswith(ZH)]:
+        page = open_page(name)
+        figure = page.locator("figure.mg-interactive").first
+        assert _HAN.search(figure.locator("figcaption").inner_text()), name
+        figure.scroll_into_view_if_needed()
+        page.wait_for_selector("figure.mg-interactive.mg-ready", timeout=20000)
+        assert _HAN.search(figure.locator(".mg-verdict").first.inner_text()), name
+        page.close()

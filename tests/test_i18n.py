@@ -11,6 +11,7 @@ characters; the Chinese search index knows 学习率.
 
 from __future__ import annotations
 
+import functools
 import html.parser
 import json
 import os
@@ -174,6 +175,7 @@ def _pages(root: Path) -> list[str]:
                   and "_downloads" not in p.parts)
 
 
+@functools.lru_cache(maxsize=None)
 def _parse(path: Path) -> _Page:
     return _Page(path.read_text(encoding="utf-8"))
 

@@ -146,7 +146,35 @@ def on_page_context(app, pagename, templatename, context, doctree):
         f'\n<link rel="alternate" hreflang="{target.replace("_", "-")}" href="{url}">')
 
 
+def chinese_search():
+    """Sphinx's Chinese search, with its stemmer under the right name.
+
+    Sphinx 9.0's Chinese search ships the English stemmer (for the Latin words in a
+    Chinese page) but tells the search page ``window.Stemmer = ChineseStemmer``, a name
+    nothing defines: the page stops at "ChineseStemmer is not defined" and finds nothing.
+    The stemmer's name is taken from ``language_name``, so that is all that changes.
+    """
+    import logging
+
+    import jieba
+    from sphinx.search.zh import SearchChinese
+    jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict…" in every build
+
+    class ChineseSearch(SearchChinese):
+        language_name = "English"  # → window.Stemmer = EnglishStemmer
+
+    return ChineseSearch
+
+
+def chinese_equation_references(app, config):
+    """"Eq. 1.1" reads "式（1.1）" in Chinese (conf.py cannot see ``-D language``)."""
+    if config.language == "zh_CN":
+        config.math_eqref_format = "式（{number}）"
+
+
 def setup(app):
+    app.connect("config-inited", chinese_equation_references)
+    app.add_search_language(chinese_search())
     app.add_transform(KeepDocstringsEnglish)
     app.add_transform(JoinChineseLines)
     app.connect("html-page-context", on_page_context)
