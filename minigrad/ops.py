@@ -834,15 +834,16 @@ def cross_entropy(logits, labels, reduction: str = "none") -> Tensor:
         out, divisor = losses, None
     elif reduction in ("mean", "sum"):
         divisor = len(labels) if reduction == "mean" else 1
-        with np.errstate(invalid="ignore"):                  # the mean of no rows is nan
-            out = np.asarray(losses.sum() / divisor, dtype=losses.dtype)
+        out = np.asarray(losses.sum() / divisor if divisor else np.nan,  # mean of no rows
+                         dtype=losses.dtype)
     else:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
     def backward(g):
         grad = exps / sums                                   # softmax(z), kept from forward
         grad[rows, labels] -= 1                              # − one-hot(y)
-        return (grad * (g[:, np.newaxis] if divisor is None else g / divisor),)
+        grad *= g[:, np.newaxis] if divisor is None else g / divisor
+        return (grad,)
 
     return Tensor._make(out, (z,), backward, "cross_entropy")
 
