@@ -78,7 +78,7 @@ def _pair(a, b) -> tuple:
     else:
         dtype = dtypes.result_type(x, y)
         x, y = _cast(x, dtype), _cast(y, dtype)
-    if dtype == np.float16:
+    if dtype == _FLOAT16:
         x, y = _cast(x, np.dtype(np.float32)), _cast(y, np.dtype(np.float32))
     return _as_parent(a, x), _as_parent(b, y), x, y, dtype
 
@@ -95,6 +95,7 @@ def _as_parent(value, array_or_number) -> Tensor:
 
 
 _NUMBER = Tensor._wrap(np.zeros(()))
+_FLOAT16 = np.dtype(np.float16)
 
 
 def _is_bool(value) -> bool:
@@ -105,6 +106,8 @@ def _is_bool(value) -> bool:
 
 
 def _number_or_array(value):
+    if isinstance(value, (float, int)):         # the usual numbers, before the slower check
+        return value
     if isinstance(value, numbers.Number) and not isinstance(value, np.ndarray):
         return value.item() if isinstance(value, np.generic) else value
     return np.asarray(value)
@@ -223,7 +226,9 @@ def mul(a, b) -> Tensor:
         return (unbroadcast(g * y, a.shape) if a.requires_grad else None,
                 unbroadcast(g * x, b.shape) if b.requires_grad else None)
 
-    saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
+    # ∂L/∂a reads b, ∂L/∂b reads a; a Python number (_NUMBER) cannot change: not saved.
+    saved = ((b,) if a.requires_grad and b is not _NUMBER else ()) + \
+        ((a,) if b.requires_grad and a is not _NUMBER else ())
     return Tensor._make(_in_dtype(x * y, dtype), (a, b), backward, "mul", saved)
 
 
@@ -238,7 +243,7 @@ def div(a, b) -> Tensor:
         return (unbroadcast(g / y, a.shape) if a.requires_grad else None,
                 unbroadcast(-g * x / (y * y), b.shape) if b.requires_grad else None)
 
-    saved = (b, a) if b.requires_grad else (b,)
+    saved = (b, a) if b.requires_grad else (b,) if b is not _NUMBER else ()
     return Tensor._make(_in_dtype(x / y, dtype), (a, b), backward, "div", saved)
 
 
@@ -269,7 +274,8 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
                 grad_b = unbroadcast(g * local, b.shape)
         return grad_a, grad_b
 
-    saved = (a, b, None) if b.requires_grad else (a, b)     # ∂z/∂a reads the exponent too
+    # ∂z/∂a reads the exponent too (unless it is a Python number, which cannot change)
+    saved = (a, b, None) if b.requires_grad else (a, b) if b is not _NUMBER else (a,)
     return Tensor._make(out, (a, b), backward, "pow", saved)
 
 

@@ -81,8 +81,8 @@ M("make-ignores-grad-mode", T, "if _mode.enabled and _any_requires_grad(parents)
 M("make-all-parents", T, "        if parent.requires_grad:\n            return True\n    return False",
   "        if not parent.requires_grad:\n            return False\n    return bool(parents)",
   "an op records only if every input requires grad")
-M("saved-version-off", T, "out._saved_versions = tuple([0 if t is None else t._version for t in saved])",
-  "out._saved_versions = tuple([0 if t is None else t._version + 1 for t in saved])",
+M("saved-version-off", T, "out._saved_versions = tuple([_version_of(t) for t in saved])",
+  "out._saved_versions = tuple([_version_of(t) + 1 for t in saved])",
   "saved versions recorded one too high: every backward refuses")
 M("backward-overwrites-not-sums", T, "grads[parent] = grads[parent] + parent_grad",
   "grads[parent] = parent_grad", "a tensor used twice gets only one contribution")
@@ -368,7 +368,7 @@ M("rmsprop-grad-avg-alpha", RM, "g_bar += (1 - alpha) * (g - g_bar)", "g_bar += 
   "ḡ weighted the wrong way")
 
 OP = "minigrad/optim/optimizer.py"
-M("zero-grad-keeps", OP, "                        p.grad = None\n", "                        pass\n",
+M("zero-grad-keeps", OP, "                        p._grad = None\n", "                        pass\n",
   "zero_grad() leaves the gradients")
 M("optimizer-steps-without-grad", OP, "                if grad is None:\n                    continue\n",
   "                if grad is None:\n                    grad = p.grad = Tensor(np.zeros_like(p.array))\n",
