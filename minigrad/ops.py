@@ -386,23 +386,26 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
                            f"{X.shape} does not fit a weight of shape {W.shape}; the input's "
                            f"last dimension must be "
                            f"in_features = {W.shape[1] if W.ndim == 2 else '?'}")
+    usual_bias = False
     if bias is not None:
         bias = as_tensor(bias)
-        if bias.array.shape != (W.shape[0],):                 # the usual shape: no check
+        usual_bias = bias.array.shape == (W.shape[0],)        # the usual shape: no check
+        if not usual_bias:
             _check_bias_broadcasts(bias.array.shape, X.shape[:-1] + (W.shape[0],))
     parents = (x, weight) if bias is None else (x, weight, bias)
+    X2 = X if X.ndim == 2 else X.reshape(-1, X.shape[-1])    # the input's rows
     out = X @ W.T
     if bias is not None:
         out += bias.array
 
     def backward(g):
-        rows = g.reshape(-1, g.shape[-1])                       # every row of the batch
+        rows = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])  # every row of the batch
         grad_bias = None
         if bias is not None and bias.requires_grad:
-            grad_bias = rows.sum(axis=0) if bias.array.shape == (W.shape[0],) else \
+            grad_bias = rows.sum(axis=0) if usual_bias else \
                 unbroadcast(g, bias.array.shape)               # Σ over what b was spread on
         return (g @ W if x.requires_grad else None,
-                rows.T @ X.reshape(-1, X.shape[-1]) if weight.requires_grad else None,
+                rows.T @ X2 if weight.requires_grad else None,
                 grad_bias)
 
     saved = ((weight,) if x.requires_grad else ()) + ((x,) if weight.requires_grad else ())

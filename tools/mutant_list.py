@@ -166,10 +166,10 @@ M("matmul-grad-a-no-transpose", O, "grad_a = unbroadcast(g2 @ b2.swapaxes(-1, -2
   "∂L/∂A = g·B for square B")
 M("matmul-transposed-branch", O, "grad_b = (g2.T @ a2).T", "grad_b = g2.T @ a2",
   "the x @ W.T branch forgets the final transpose")
-M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if bias.array.shape == (W.shape[0],) else",
-  "grad_bias = rows.mean(axis=0) if bias.array.shape == (W.shape[0],) else",
+M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if usual_bias else",
+  "grad_bias = rows.mean(axis=0) if usual_bias else",
   "linear's bias gradient averaged over the batch")
-M("linear-weight-grad-batched", O, "rows.T @ X.reshape(-1, X.shape[-1]) if weight",
+M("linear-weight-grad-batched", O, "rows.T @ X2 if weight",
   "(g.T @ X).reshape(W.shape) if weight",
   "linear's weight gradient wrong for batched (3-D) inputs")
 M("sum-grad-not-restored", O, "        return (_spread(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
