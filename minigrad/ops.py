@@ -78,7 +78,7 @@ def _pair(a, b) -> tuple:
     else:
         dtype = dtypes.result_type(x, y)
         x, y = _cast(x, dtype), _cast(y, dtype)
-    if dtype == np.float16:
+    if dtype == _FLOAT16:
         x, y = _cast(x, np.dtype(np.float32)), _cast(y, np.dtype(np.float32))
     return _as_parent(a, x), _as_parent(b, y), x, y, dtype
 
@@ -95,6 +95,7 @@ def _as_parent(value, array_or_number) -> Tensor:
 
 
 _NUMBER = Tensor._wrap(np.zeros(()))
+_FLOAT16 = np.dtype(np.float16)
 
 
 def _is_bool(value) -> bool:
@@ -105,6 +106,8 @@ def _is_bool(value) -> bool:
 
 
 def _number_or_array(value):
+    if isinstance(value, (float, int)):         # the usual numbers, before the slower check
+        return value
     if isinstance(value, numbers.Number) and not isinstance(value, np.ndarray):
         return value.item() if isinstance(value, np.generic) else value
     return np.asarray(value)
@@ -223,7 +226,9 @@ def mul(a, b) -> Tensor:
         return (unbroadcast(g * y, a.shape) if a.requires_grad else None,
                 unbroadcast(g * x, b.shape) if b.requires_grad else None)
 
-    saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
+    # ∂L/∂a reads b, ∂L/∂b reads a; a Python number (_NUMBER) cannot change: not saved.
+    saved = ((b,) if a.requires_grad and b is not _NUMBER else ()) + \
+        ((a,) if b.requires_grad and a is not _NUMBER else ())
     return Tensor._make(_in_dtype(x * y, dtype), (a, b), backward, "mul", saved)
 
 
@@ -238,7 +243,7 @@ def div(a, b) -> Tensor:
         return (unbroadcast(g / y, a.shape) if a.requires_grad else None,
                 unbroadcast(-g * x / (y * y), b.shape) if b.requires_grad else None)
 
-    saved = (b, a) if b.requires_grad else (b,)
+    saved = (b, a) if b.requires_grad else (b,) if b is not _NUMBER else ()
     return Tensor._make(_in_dtype(x / y, dtype), (a, b), backward, "div", saved)
 
 
@@ -269,7 +274,8 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
                 grad_b = unbroadcast(g * local, b.shape)
         return grad_a, grad_b
 
-    saved = (a, b, None) if b.requires_grad else (a, b)     # ∂z/∂a reads the exponent too
+    # ∂z/∂a reads the exponent too (unless it is a Python number, which cannot change)
+    saved = (a, b, None) if b.requires_grad else (a, b) if b is not _NUMBER else (a,)
     return Tensor._make(out, (a, b), backward, "pow", saved)
 
 
@@ -380,23 +386,26 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
                            f"{X.shape} does not fit a weight of shape {W.shape}; the input's "
                            f"last dimension must be "
                            f"in_features = {W.shape[1] if W.ndim == 2 else '?'}")
+    usual_bias = False
     if bias is not None:
         bias = as_tensor(bias)
-        if bias.array.shape != (W.shape[0],):                 # the usual shape: no check
+        usual_bias = bias.array.shape == (W.shape[0],)        # the usual shape: no check
+        if not usual_bias:
             _check_bias_broadcasts(bias.array.shape, X.shape[:-1] + (W.shape[0],))
     parents = (x, weight) if bias is None else (x, weight, bias)
+    X2 = X if X.ndim == 2 else X.reshape(-1, X.shape[-1])    # the input's rows
     out = X @ W.T
     if bias is not None:
         out += bias.array
 
     def backward(g):
-        rows = g.reshape(-1, g.shape[-1])                       # every row of the batch
+        rows = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])  # every row of the batch
         grad_bias = None
         if bias is not None and bias.requires_grad:
-            grad_bias = rows.sum(axis=0) if bias.array.shape == (W.shape[0],) else \
+            grad_bias = rows.sum(axis=0) if usual_bias else \
                 unbroadcast(g, bias.array.shape)               # Σ over what b was spread on
         return (g @ W if x.requires_grad else None,
-                rows.T @ X.reshape(-1, X.shape[-1]) if weight.requires_grad else None,
+                rows.T @ X2 if weight.requires_grad else None,
                 grad_bias)
 
     saved = ((weight,) if x.requires_grad else ()) + ((x,) if weight.requires_grad else ())
@@ -834,15 +843,16 @@ def cross_entropy(logits, labels, reduction: str = "none") -> Tensor:
         out, divisor = losses, None
     elif reduction in ("mean", "sum"):
         divisor = len(labels) if reduction == "mean" else 1
-        with np.errstate(invalid="ignore"):                  # the mean of no rows is nan
-            out = np.asarray(losses.sum() / divisor, dtype=losses.dtype)
+        out = np.asarray(losses.sum() / divisor if divisor else np.nan,  # mean of no rows
+                         dtype=losses.dtype)
     else:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
     def backward(g):
         grad = exps / sums                                   # softmax(z), kept from forward
         grad[rows, labels] -= 1                              # − one-hot(y)
-        return (grad * (g[:, np.newaxis] if divisor is None else g / divisor),)
+        grad *= g[:, np.newaxis] if divisor is None else g / divisor
+        return (grad,)
 
     return Tensor._make(out, (z,), backward, "cross_entropy")
 

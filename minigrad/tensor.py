@@ -156,8 +156,7 @@ class Tensor(TensorMethods):
             out._parents = parents
             out._backward = backward
             out._saved = saved            # None stands for the output (at version 0)
-            out._saved_versions = tuple([0 if t is None else t._version for t in saved]) \
-                if saved else ()
+            out._saved_versions = tuple([_version_of(t) for t in saved]) if saved else ()
         else:
             out.requires_grad = False
             out._parents = ()
@@ -403,15 +402,16 @@ class Tensor(TensorMethods):
             node_grad = grads.pop(node, None)
             if node_grad is None:
                 continue
-            if node._backward is None or node._retains_grad:
+            backward = node._backward
+            if backward is None or node._retains_grad:
                 node._accumulate(node_grad, taken)
-            if node._backward is None:
+            if backward is None:
                 continue
-            if node._backward is _RELEASED:
+            if backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
             if node._saved:
                 node._check_saved_versions()
-            parent_grads = node._backward(node_grad)
+            parent_grads = backward(node_grad)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
                     continue
@@ -426,7 +426,7 @@ class Tensor(TensorMethods):
     def _check_saved_versions(self) -> None:
         """PyTorch's error if a tensor this node's backward reads was changed in place."""
         for saved, version in zip(self._saved, self._saved_versions):
-            now = (self if saved is None else saved)._version
+            now = _version_of(self if saved is None else saved)
             if now != version:
                 raise RuntimeError(_modified_message(self, saved, now, version))
 
@@ -438,7 +438,7 @@ class Tensor(TensorMethods):
                     f"grad can be implicitly created only for scalar outputs; this tensor "
                     f"has shape {self.shape}. Reduce it first (e.g. .sum() or .mean()) or "
                     f"pass the gradient: backward(gradient)")
-            return np.ones(self.shape, dtype=self.dtype)
+            return np.array(1, dtype=self.dtype).reshape(self.shape)
         array = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient,
                            dtype=self.dtype)
         if array.shape != self.shape:
@@ -775,6 +775,12 @@ def topological_order(root: Tensor) -> list:
             if parent.requires_grad and parent not in visited:
                 stack.append((parent, False))
     return order
+
+
+def _version_of(t) -> int:
+    """``t._version`` without the property call (``None`` stands for a new output: 0)."""
+    box = None if t is None else t._version_box
+    return 0 if box is None else box[0]
 
 
 def _any_requires_grad(parents: tuple) -> bool:

@@ -81,8 +81,8 @@ M("make-ignores-grad-mode", T, "if _mode.enabled and _any_requires_grad(parents)
 M("make-all-parents", T, "        if parent.requires_grad:\n            return True\n    return False",
   "        if not parent.requires_grad:\n            return False\n    return bool(parents)",
   "an op records only if every input requires grad")
-M("saved-version-off", T, "out._saved_versions = tuple([0 if t is None else t._version for t in saved])",
-  "out._saved_versions = tuple([0 if t is None else t._version + 1 for t in saved])",
+M("saved-version-off", T, "out._saved_versions = tuple([_version_of(t) for t in saved])",
+  "out._saved_versions = tuple([_version_of(t) + 1 for t in saved])",
   "saved versions recorded one too high: every backward refuses")
 M("backward-overwrites-not-sums", T, "grads[parent] = grads[parent] + parent_grad",
   "grads[parent] = parent_grad", "a tensor used twice gets only one contribution")
@@ -166,10 +166,10 @@ M("matmul-grad-a-no-transpose", O, "grad_a = unbroadcast(g2 @ b2.swapaxes(-1, -2
   "∂L/∂A = g·B for square B")
 M("matmul-transposed-branch", O, "grad_b = (g2.T @ a2).T", "grad_b = g2.T @ a2",
   "the x @ W.T branch forgets the final transpose")
-M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if bias.array.shape == (W.shape[0],) else",
-  "grad_bias = rows.mean(axis=0) if bias.array.shape == (W.shape[0],) else",
+M("linear-bias-grad-mean", O, "grad_bias = rows.sum(axis=0) if usual_bias else",
+  "grad_bias = rows.mean(axis=0) if usual_bias else",
   "linear's bias gradient averaged over the batch")
-M("linear-weight-grad-batched", O, "rows.T @ X.reshape(-1, X.shape[-1]) if weight",
+M("linear-weight-grad-batched", O, "rows.T @ X2 if weight",
   "(g.T @ X).reshape(W.shape) if weight",
   "linear's weight gradient wrong for batched (3-D) inputs")
 M("sum-grad-not-restored", O, "        return (_spread(_restore_reduced(g, dims, keep, a.shape), a.shape),)",
@@ -368,7 +368,7 @@ M("rmsprop-grad-avg-alpha", RM, "g_bar += (1 - alpha) * (g - g_bar)", "g_bar += 
   "ḡ weighted the wrong way")
 
 OP = "minigrad/optim/optimizer.py"
-M("zero-grad-keeps", OP, "                        p.grad = None\n", "                        pass\n",
+M("zero-grad-keeps", OP, "                        p._grad = None\n", "                        pass\n",
   "zero_grad() leaves the gradients")
 M("optimizer-steps-without-grad", OP, "                if grad is None:\n                    continue\n",
   "                if grad is None:\n                    grad = p.grad = Tensor(np.zeros_like(p.array))\n",

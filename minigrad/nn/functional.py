@@ -144,7 +144,8 @@ def _check_labels(input: Tensor, target) -> np.ndarray:
     if labels.shape != (n_samples,):
         raise ValueError(f"cross_entropy: target must have shape ({n_samples},), one class "
                          f"per row of the input {input.shape}; got shape {labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+    # One pass checks both ends: read as unsigned integers, negative labels are huge.
+    if labels.size and labels.view(f"u{labels.itemsize}").max() >= n_classes:
         bad = labels[(labels < 0) | (labels >= n_classes)][0]
         raise ValueError(f"cross_entropy: target {bad} is out of range; with {n_classes} "
                          f"classes a target must be in 0 … {n_classes - 1}")

@@ -105,8 +105,9 @@ class Sequential(Module):
         return [value for value in vars(self).values() if isinstance(value, Module)]
 
     def forward(self, x):
-        for layer in self._layers():
-            x = layer(x)
+        for layer in vars(self).values():       # the layers, in the order they were set
+            if isinstance(layer, Module):
+                x = layer(x)
         return x
 
     def _name_at(self, index) -> str:

@@ -134,11 +134,11 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
+                if p._grad is not None:
                     if set_to_none:
-                        p.grad = None
+                        p._grad = None
                     else:
-                        p.grad.zero_()
+                        p._grad.zero_()
 
     def step(self, closure=None):
         """Update every parameter that has a gradient (implemented by each optimizer)."""
@@ -162,7 +162,7 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
+                grad = p._grad
                 if grad is None:
                     continue
                 theta, g = p.array, grad.array
