@@ -73,7 +73,7 @@ def _role_items(text: str) -> list[tuple[str, str]]:
 
 #: Roles that show words — a page or section title, or their own text — which are
 #: Chinese in the Chinese edition: "第 :lesson:`03` 课" shows a space between Chinese.
-_WORD_ROLES = {"doc", "ref", "lesson", "numref", "download", "term"}
+_WORD_ROLES = {"doc", "ref", "lesson", "numref", "download", "term", "eq"}
 
 
 def _outside_markup(text: str) -> str:

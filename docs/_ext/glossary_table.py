@@ -17,7 +17,7 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "glossary.csv"
-HEADER = ("English", "中文", "Symbol · 符号", "Introduced in · 首次出现")
+HEADER = ("English", "中文", "Symbol · 符号", "Lesson · 课")
 
 
 def glossary_rows(path: Path = GLOSSARY) -> list[dict[str, str]]:
@@ -64,12 +64,12 @@ class GlossaryTable(SphinxDirective):
 
     def run(self):
         self.env.note_dependency(str(GLOSSARY))
-        lines = [".. list-table::", "   :header-rows: 1", "   :widths: 30 20 30 20",
+        lines = [".. list-table::", "   :header-rows: 1", "   :widths: 36 24 30 10",
                  "   :class: mg-glossary", ""]
         lines += [f"   * - {HEADER[0]}"] + [f"     - {title}" for title in HEADER[1:]]
         for row in glossary_rows():
             lines += [f"   * - {row['english']}", f"     - {row['chinese']}"]
-            lines += _cell(_escaped(row["symbol"])) + _cell(f":lesson:`{row['lesson']}`")
+            lines += _cell(_escaped(row["symbol"])) + _cell(f":lesson:`{row['lesson']} <{row['lesson']}>`")
         container = nodes.container(classes=["mg-glossary-table"])
         self.state.nested_parse(StringList(lines, source=str(GLOSSARY)), 0, container)
         for node in container.findall(nodes.TextElement):
