@@ -143,8 +143,9 @@ def log_eta(values):
 #
 # *Too small* — every article: 000 §2 "模型将很慢地学习" (*the model learns very
 # slowly*), 001 §2.1 and Q2, 002 §3.2, 003 §1, 004 §2.2; article 001 Q2 goes further, a
-# too-small η "可能永远无法收敛" (*may never converge*). Article 001 §2 gives the range
-# people use, 0.001 to 0.1, and calls its bottom "too small".
+# too-small η leads to "训练过程很长或无法收敛" (*training that takes very long or does not
+# converge*). Article 001 §2 gives the range people use, 0.001 to 0.1; its bottom decade is
+# what this lesson calls the articles' "too small" range.
 #
 # *Smaller is faster* — 000 §6 (Q&A): "较小的学习率可以提高模型的收敛速度和性能" (*a
 # smaller learning rate can improve the convergence speed and the performance*), which
@@ -332,7 +333,7 @@ plt.show()
 #
 # Right, the fixed budget: the whole "too small" range of the articles, η = 0.001 to
 # 0.01, ends the budget above the best validation loss that η = 0.03 to 1 reach — far
-# above it for 0.001 and 0.003. That is what "never converges" means in practice:
+# above it for 0.001 and 0.003. That is what "does not converge" means in practice:
 # gradient descent with a small η walks the same path as with a larger one, only in
 # shorter steps (on the left, the curves of the small η are copies of each other
 # shifted along the log-step axis by the factor their η differ), so a finite budget
@@ -788,7 +789,7 @@ plt.show()
 #   units), not as a loss growing without bound.
 # * Too small an η is slow, by about the factor it is small: it walks the same path in
 #   more steps, so within any budget the articles' "too small" range (0.001–0.01) ends
-#   far from the optimum — "never converges" means "not within the budget". Smaller is
+#   far from the optimum — "does not converge" means "not within the budget". Smaller is
 #   *not* faster (contrary to 000's Q&A).
 # * Whether η causes overfitting is judged at matched training loss. A small η does not:
 #   the gap follows the training loss, and a small η only sets how slowly it gets there.
