@@ -758,7 +758,8 @@ def topological_order(root: Tensor) -> list:
 
     An iterative depth-first search with an explicit stack (no recursion, so a chain of
     100,000 ops is fine). A node is appended after all its parents — that is the
-    topological order; ``backward()`` walks it in reverse.
+    topological order; ``backward()`` walks it in reverse. A leaf (no parents) is appended
+    as soon as it is found, without its own trip through the stack.
     """
     order, visited = [], set()
     stack = [(root, False)]
@@ -773,7 +774,11 @@ def topological_order(root: Tensor) -> list:
         stack.append((node, True))
         for parent in node._parents:
             if parent.requires_grad and parent not in visited:
-                stack.append((parent, False))
+                if parent._parents:
+                    stack.append((parent, False))
+                else:                    # a leaf waits for nothing: it goes in at once
+                    visited.add(parent)
+                    order.append(parent)
     return order
 
 
