@@ -167,10 +167,11 @@ print(f"top_eigenvalue          : λ_max = {lam_power:.6f}   "
 print(f"predicted bound 2/λ_max = {2 / lam_max:.4f}")
 
 # %%
-# Power iteration agrees with the exact eigenvalue to about $10^{-9}$: it stops once
-# $\lambda_k$ changes by less than ``tol=1e-6``, but the Rayleigh quotient's error is the
-# *square* of the eigenvector's, and the finite difference in ``hvp`` is exact on a
-# quadratic up to rounding. So gradient descent on this problem should converge for
+# ``top_eigenvalue`` (the Lanczos method: power iteration that remembers) agrees with the
+# exact eigenvalue to about $10^{-9}$: it stops once the residual
+# $\lVert Hv - \lambda v \rVert$ is below ``tol=1e-6`` times $\lambda$, but the Rayleigh
+# quotient's error is the *square* of the eigenvector's, and the finite difference in
+# ``hvp`` is exact on a quadratic up to rounding. So gradient descent on this problem should converge for
 # $\eta < 2/\lambda_{\max} \approx 0.807$ and diverge above. Article 001 §2 gives 0.001
 # to 0.1 as the "common" range of η; on this problem everything up to 0.8 works.
 #
