@@ -98,6 +98,10 @@ def test_cross_entropy_errors_name_the_problem():
         F.cross_entropy(logits, np.array([0, 1, 2, 3, 4, 0]))
     with pytest.raises(ValueError, match="target -1 is out of range"):
         F.cross_entropy(logits, np.array([0, 1, 2, 3, -1, 0]))
+    with pytest.raises(IndexError, match="target 4 is out of range"):  # PyTorch's type
+        F.cross_entropy(logits, np.array([0, 1, 2, 3, 4, 0]))
+    with pytest.raises(IndexError, match="ignore_index=-100 is its default"):
+        F.cross_entropy(logits, np.array([0, 1, 2, 3, -100, 0]))
     with pytest.raises(TypeError, match="integer class indices; got dtype float64"):
         F.cross_entropy(logits, LABELS.astype(float))
     with pytest.raises(ValueError, match=r"target must have shape \(6,\).*got shape \(6, 1\)"):

@@ -130,6 +130,11 @@ def cross_entropy(input, target, reduction: str = "mean") -> Tensor:
     return ops.cross_entropy(input, labels, reduction)       # the op reduces as well
 
 
+class TargetOutOfRange(IndexError, ValueError):
+    """A class index outside ``0 … C-1``. PyTorch raises ``IndexError`` ("Target 4 is
+    out of bounds."), so this is one; it is a ``ValueError`` too, as it was before."""
+
+
 def _check_labels(input: Tensor, target) -> np.ndarray:
     """The targets as an int array of shape (N,) in 0…C-1, or a clear error."""
     if input.ndim != 2:
@@ -147,6 +152,10 @@ def _check_labels(input: Tensor, target) -> np.ndarray:
     # One pass checks both ends: read as unsigned integers, negative labels are huge.
     if labels.size and labels.view(f"u{labels.itemsize}").max() >= n_classes:
         bad = labels[(labels < 0) | (labels >= n_classes)][0]
-        raise ValueError(f"cross_entropy: target {bad} is out of range; with {n_classes} "
-                         f"classes a target must be in 0 … {n_classes - 1}")
+        ignored = (" (PyTorch would ignore it: ignore_index=-100 is its default, which "
+                   "minigrad does not support; drop those samples)" if bad == -100 else "")
+        raise TargetOutOfRange(f"cross_entropy: target {bad} is out of range; with "
+                               f"{n_classes} classes a target must be in 0 … "
+                               f"{n_classes - 1}{ignored}")
     return labels
+
