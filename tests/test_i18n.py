@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 import catalogs  # noqa: E402
 import figure_i18n  # noqa: E402
+import i18n  # noqa: E402
 
 SITE = ROOT / "docs" / "_build" / "html"
 ZH = SITE / "zh_CN"
@@ -224,7 +225,7 @@ def test_the_switcher_lands_on_the_same_page_both_ways(name):
 
 
 _SPACE_IN_CHINESE = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff][ \t\n]+[\u3400-\u4dbf\u4e00-\u9fff]")
+    rf"[{i18n.CJK_IDEOGRAPHS}][ \t\n]+[{i18n.CJK_IDEOGRAPHS}]")
 
 
 @pytest.mark.parametrize("edition", ["en", "zh_CN"])

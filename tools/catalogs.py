@@ -42,14 +42,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))
+import figure_i18n  # noqa: E402  (the figures' catalogs and the labels the lessons met)
+from i18n import CJK_IDEOGRAPHS  # noqa: E402
+
 LOCALE = DOCS / "locale" / "zh_CN"
 PAGES = LOCALE / "LC_MESSAGES"
-FIGURES = LOCALE / "figures"
+FIGURES = figure_i18n.CATALOGS
 POT = DOCS / "_build" / "gettext"
-FIGURE_TEXTS = DOCS / "_build" / "figure-texts"
+FIGURE_TEXTS = figure_i18n.TEXTS
 
-_CJK = "\u2e80-\u2fff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SPACE_IN_CHINESE = re.compile(rf"[{_CJK}][ \t]+[{_CJK}]")
+_SPACE_IN_CHINESE = re.compile(rf"[{CJK_IDEOGRAPHS}][ \t]+[{CJK_IDEOGRAPHS}]")
 _ROLE = re.compile(r":([A-Za-z][\w:.+-]*):`((?:[^`\\]|\\.)*)`")
 _LITERAL = re.compile(r"``(.+?)``")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

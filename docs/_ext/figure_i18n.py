@@ -27,6 +27,8 @@ import re
 import warnings
 from pathlib import Path
 
+from i18n import CJK_IDEOGRAPHS, CJK_PUNCTUATION
+
 DOCS = Path(__file__).resolve().parents[1]
 CATALOGS = DOCS / "locale" / "zh_CN" / "figures"
 TEXTS = DOCS / "_build" / "figure-texts"
@@ -110,7 +112,7 @@ def _texts_of(figure):
     return [t for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
 
 
-_CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_CJK = re.compile(f"[{CJK_IDEOGRAPHS}{CJK_PUNCTUATION}]")
 
 
 class _MissingGlyph(logging.Handler):

@@ -33,8 +33,12 @@ from docutils.transforms import Transform
 #: The editions: language code → (label in its own language, folder under the site root).
 EDITIONS = {"en": ("English", ""), "zh_CN": ("中文", "zh_CN")}
 
-#: A CJK ideograph or CJK/full-width punctuation (，。：；？！（）「」 …).
-_CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+#: Character ranges (for a regex class): CJK ideographs and radicals, and CJK/full-width
+#: punctuation (，。：；？！（）「」 …). The one definition the site, the figures and
+#: ``tools/catalogs.py`` use.
+CJK_IDEOGRAPHS = "\u2e80-\u2fff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCTUATION = "\u3000-\u303f\uff00-\uffef"
+_CJK = CJK_IDEOGRAPHS + CJK_PUNCTUATION
 _BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
 _NO_TEXT_CHANGE = (nodes.literal, nodes.literal_block, nodes.math, nodes.math_block,
                    nodes.raw, nodes.comment)
