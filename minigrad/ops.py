@@ -221,15 +221,17 @@ def neg(a) -> Tensor:
 def mul(a, b) -> Tensor:
     """z = a · b (elementwise).   ∂z/∂a = b,  ∂z/∂b = a."""
     a, b, x, y, dtype = _pair(a, b)
-
-    def backward(g):
-        return (unbroadcast(g * y, a.shape) if a.requires_grad else None,
-                unbroadcast(g * x, b.shape) if b.requires_grad else None)
-
     # ∂L/∂a reads b, ∂L/∂b reads a; a Python number (_NUMBER) cannot change: not saved.
     saved = ((b,) if a.requires_grad and b is not _NUMBER else ()) + \
         ((a,) if b.requires_grad and a is not _NUMBER else ())
-    return Tensor._make(_in_dtype(x * y, dtype), (a, b), backward, "mul", saved)
+    return Tensor._make(_in_dtype(x * y, dtype), (a, b), _mul_backward, "mul", saved,
+                        ctx=(x, y))
+
+
+def _mul_backward(g, inputs, ctx):
+    (a, b), (x, y) = inputs, ctx
+    return (unbroadcast(g * y, a.shape) if a.requires_grad else None,
+            unbroadcast(g * x, b.shape) if b.requires_grad else None)
 
 
 def div(a, b) -> Tensor:

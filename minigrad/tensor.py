@@ -116,7 +116,7 @@ class Tensor(TensorMethods):
     set it back to ``None``) before each backward pass.
     """
 
-    __slots__ = ("array", "_grad", "requires_grad", "_parents", "_backward", "_op",
+    __slots__ = ("array", "_grad", "requires_grad", "_parents", "_backward", "_ctx", "_op",
                  "_saved", "_saved_versions", "_retains_grad", "_version_box", "__weakref__")
     __array_priority__ = 1000  # ``ndarray + Tensor`` calls Tensor.__radd__
 
@@ -125,6 +125,7 @@ class Tensor(TensorMethods):
         self._grad = None
         self._parents = ()
         self._backward = None
+        self._ctx = ()
         self._op = ""
         self._saved = self._saved_versions = ()
         self._retains_grad = False
@@ -136,8 +137,15 @@ class Tensor(TensorMethods):
     # -- graph construction (used by minigrad.ops) ------------------------------------
     @classmethod
     def _make(cls, array: np.ndarray, parents: tuple, backward, op: str,
-              saved: tuple = (), view_of: "Tensor" = None) -> "Tensor":
+              saved: tuple = (), view_of: "Tensor" = None, ctx: tuple = ()) -> "Tensor":
         """Wrap an op's output; record parents and backward only if a gradient is needed.
+
+        ``backward(g, parents, ctx)`` is a module-level function that returns one
+        gradient per parent; ``ctx`` holds what it needs from the forward pass (arrays,
+        numbers, shapes; the input Tensors are already its parents), as ``ctx`` does in
+        PyTorch's ``autograd.Function``. Being a plain function, not a closure, keeps each
+        recorded op down to two objects Python's garbage collector tracks (the Tensor and
+        its parents tuple) instead of a function, its cells and their tuple too.
 
         ``saved`` names the inputs whose values the backward reads (``None`` stands for
         the output itself): their versions are written down now and checked by
@@ -155,13 +163,14 @@ class Tensor(TensorMethods):
             out.requires_grad = True
             out._parents = parents
             out._backward = backward
+            out._ctx = ctx
             out._saved = saved            # None stands for the output (at version 0)
             out._saved_versions = tuple([_version_of(t) for t in saved]) if saved else ()
         else:
             out.requires_grad = False
             out._parents = ()
             out._backward = None
-            out._saved = ()
+            out._ctx = out._saved = ()
         return out
 
     @classmethod
@@ -172,7 +181,7 @@ class Tensor(TensorMethods):
         out._grad = out._backward = out._version_box = None
         out._op = ""
         out._retains_grad = out.requires_grad = False
-        out._parents = out._saved = ()
+        out._parents = out._saved = out._ctx = ()
         return out
 
     # -- properties ------------------------------------------------------------------
@@ -335,7 +344,7 @@ class Tensor(TensorMethods):
 
     def detach_(self) -> "Tensor":
         """Cut this tensor out of the graph, making it a leaf."""
-        self._parents, self._backward, self._saved = (), None, ()
+        self._parents, self._backward, self._saved, self._ctx = (), None, (), ()
         self.requires_grad = False
         return self
 
@@ -411,7 +420,7 @@ class Tensor(TensorMethods):
                 raise RuntimeError(_RELEASED_MESSAGE)
             if node._saved:
                 node._check_saved_versions()
-            parent_grads = backward(node_grad)
+            parent_grads = backward(node_grad, node._parents, node._ctx)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
                     continue
@@ -420,7 +429,7 @@ class Tensor(TensorMethods):
                 else:
                     grads[parent] = parent_grad
             if not retain_graph:
-                node._parents, node._saved = (), ()
+                node._parents = node._saved = node._ctx = ()
                 node._backward = _RELEASED
 
     def _check_saved_versions(self) -> None:
@@ -741,7 +750,7 @@ def _modified_message(node: Tensor, saved, version: int, expected: int) -> str:
             "the change, or change a copy (.clone())")
 
 
-def _released_backward(grad):  # pragma: no cover - replaced by the check in backward()
+def _released_backward(g, parents, ctx):  # pragma: no cover - replaced by the check in backward()
     raise RuntimeError("graph already released")
 
 
