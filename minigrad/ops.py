@@ -228,8 +228,8 @@ def mul(a, b) -> Tensor:
                         ctx=(x, y))
 
 
-def _mul_backward(g, inputs, ctx):
-    (a, b), (x, y) = inputs, ctx
+def _mul_backward(g, parents, ctx):
+    (a, b), (x, y) = parents, ctx
     return (unbroadcast(g * y, a.shape) if a.requires_grad else None,
             unbroadcast(g * x, b.shape) if b.requires_grad else None)
 
