@@ -222,7 +222,8 @@ def main(args) -> None:
             report["tiny_op"] = micro.run_tiny_op(repeats, print_fn=print)
         if "chain" in sections:
             report["chain"] = micro.run_chain(20_000 if args.quick else 100_000,
-                                              print_fn=print)
+                                              rounds=3 if args.quick else 7,
+                                              clock=args.clock, print_fn=print)
     if "memory" in sections:
         import memory
         steps = (100, 500) if args.quick else (1000, 5000)

@@ -355,7 +355,10 @@ print(f"∂y/∂x = {x.grad.item():.10f}   (1 + 1e-5)^{CHAIN} = {(1 + 1e-5) ** C
 #   ``backward()``, which walks the topological order above in reverse and accumulates
 #   each node's gradient — lesson 00b's ``backward``, with arrays.
 # * ``minigrad/ops.py`` (and ``ops_more.py``) — every op, forward and backward side
-#   by side, the way ``Value.__mul__`` has them, plus ``unbroadcast``.
+#   by side, plus ``unbroadcast``. The backward is a plain function that gets what the
+#   forward kept for it (its ``ctx``), as in PyTorch's ``autograd.Function``, not a
+#   closure as in ``Value.__mul__``: a closure would add a function and its cells to
+#   the objects the garbage collector scans, for every op.
 # * ``minigrad/gradcheck/`` — :func:`minigrad.numerical_grad` and
 #   :func:`minigrad.gradcheck`, lesson 00a's central differences; ``python -m
 #   minigrad.gradcheck`` checks every op.
