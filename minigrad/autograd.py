@@ -143,7 +143,7 @@ class Function:
         return nodes[0] if single else nodes
 
 
-def _output_node(cls, ctx, args, inputs, outputs, k) -> Tensor:
+def _output_node(cls, function_ctx, args, inputs, outputs, k) -> Tensor:
     """The graph node for output ``k`` of ``cls.apply(*args)``.
 
     Its backward calls ``cls.backward`` with ``g`` for output ``k`` and zeros for the
@@ -151,19 +151,25 @@ def _output_node(cls, ctx, args, inputs, outputs, k) -> Tensor:
     output, and the engine adds the results (``backward`` is linear in its gradients).
     """
     name = f"{cls.__name__}Backward"
+    parents = tuple(t for _, t in inputs)
+    positions = tuple(i for i, _ in inputs)             # where each parent is in args
+    output_types = tuple((o.shape, o.dtype) for o in outputs)
+    return Tensor._make(outputs[k].array, parents, _output_node_backward, name,
+                        ctx=(cls, function_ctx, name, len(args), positions, output_types, k))
 
-    def backward(g):
-        grad_outputs = [Tensor(np.zeros(o.shape, dtype=o.dtype)) for o in outputs]
-        grad_outputs[k] = Tensor._wrap(g)
-        with no_grad():
-            grads = cls.backward(ctx, *grad_outputs)
-        grads = grads if isinstance(grads, tuple) else (grads,)
-        if len(grads) != len(args):
-            raise RuntimeError(f"function {name} returned an incorrect number of "
-                               f"gradients (expected {len(args)}, got {len(grads)})")
-        return tuple(_gradient_for(name, i, grads[i], tensor) for i, tensor in inputs)
 
-    return Tensor._make(outputs[k].array, tuple(t for _, t in inputs), backward, name)
+def _output_node_backward(g, parents, ctx):
+    cls, function_ctx, name, n_args, positions, output_types, k = ctx
+    grad_outputs = [Tensor(np.zeros(shape, dtype=dtype)) for shape, dtype in output_types]
+    grad_outputs[k] = Tensor._wrap(g)
+    with no_grad():
+        grads = cls.backward(function_ctx, *grad_outputs)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    if len(grads) != n_args:
+        raise RuntimeError(f"function {name} returned an incorrect number of "
+                           f"gradients (expected {n_args}, got {len(grads)})")
+    return tuple(_gradient_for(name, i, grads[i], tensor)
+                 for i, tensor in zip(positions, parents))
 
 
 def _gradient_for(name: str, index: int, grad, tensor: Tensor):

@@ -22,6 +22,7 @@ Output size along one axis (PyTorch's formula, with padding :math:`p`, dilation
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -179,22 +180,26 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     if bias is not None:
         out += parents[2].array.reshape(-1, 1, 1)
 
-    def backward(g):
-        g_mat = g.reshape(n, w.shape[0], -1)                         # N, O, L
-        grad_x = grad_w = grad_b = None
-        if x.requires_grad:
-            grad_cols = np.matmul(w_mat.T, g_mat)                    # N, K, L
-            grad_cols = grad_cols.reshape((n, x.shape[1]) + tuple(kernel) + out_hw)
-            grad_x = unpad(add_windows_back(grad_cols, padded.shape, stride, dilation),
-                           pads)
-        if w.requires_grad:
-            grad_w = np.matmul(g_mat, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
-        if bias is not None and parents[2].requires_grad:
-            grad_b = g.sum(axis=(0, 2, 3))
-        return (grad_x, grad_w, grad_b)[:len(parents)]
-
     return Tensor._make(out.astype(np.result_type(x.dtype, w.dtype), copy=False), parents,
-                        backward, "conv2d", saved=(w,))
+                        _conv2d_backward, "conv2d", saved=(w,),
+                        ctx=(cols, w_mat, n, kernel, out_hw, padded.shape, pads, stride,
+                             dilation))
+
+
+def _conv2d_backward(g, parents, ctx):
+    x, w, *bias = parents                                            # bias: [] or [b]
+    cols, w_mat, n, kernel, out_hw, padded_shape, pads, stride, dilation = ctx
+    g_mat = g.reshape(n, w.shape[0], -1)                             # N, O, L
+    grad_x = grad_w = grad_b = None
+    if x.requires_grad:
+        grad_cols = np.matmul(w_mat.T, g_mat)                        # N, K, L
+        grad_cols = grad_cols.reshape((n, x.shape[1]) + tuple(kernel) + out_hw)
+        grad_x = unpad(add_windows_back(grad_cols, padded_shape, stride, dilation), pads)
+    if w.requires_grad:
+        grad_w = np.matmul(g_mat, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
+    if bias and bias[0].requires_grad:
+        grad_b = g.sum(axis=(0, 2, 3))
+    return (grad_x, grad_w, grad_b)[:len(parents)]
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -240,17 +245,21 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     best = flat.argmax(axis=2)                                       # N, C, Ho, Wo
     out = np.take_along_axis(flat, best[:, :, None], axis=2)[:, :, 0]
 
-    def backward(g):
-        # the padded-input pixel each output came from, as one flat index
-        rows = (np.arange(out_hw[0]).reshape(-1, 1) * stride[0]
-                + (best // kernel[1]) * dilation[0])
-        cols = (np.arange(out_hw[1]) * stride[1] + (best % kernel[1]) * dilation[1])
-        plane = np.arange(n * c).reshape(n, c, 1, 1)
-        flat_index = (plane * padded.shape[2] + rows) * padded.shape[3] + cols
-        grad = np.bincount(flat_index.ravel(), weights=g.ravel(), minlength=padded.size)
-        return (unpad(grad.reshape(padded.shape).astype(g.dtype), pads),)
+    return Tensor._make(out, (x,), _max_pool2d_backward, "max_pool2d",
+                        ctx=(best, n, c, kernel, out_hw, padded.shape, pads, stride, dilation))
 
-    return Tensor._make(out, (x,), backward, "max_pool2d")
+
+def _max_pool2d_backward(g, parents, ctx):
+    best, n, c, kernel, out_hw, padded_shape, pads, stride, dilation = ctx
+    # the padded-input pixel each output came from, as one flat index
+    rows = (np.arange(out_hw[0]).reshape(-1, 1) * stride[0]
+            + (best // kernel[1]) * dilation[0])
+    cols = (np.arange(out_hw[1]) * stride[1] + (best % kernel[1]) * dilation[1])
+    plane = np.arange(n * c).reshape(n, c, 1, 1)
+    flat_index = (plane * padded_shape[2] + rows) * padded_shape[3] + cols
+    grad = np.bincount(flat_index.ravel(), weights=g.ravel(),
+                       minlength=math.prod(padded_shape))
+    return (unpad(grad.reshape(padded_shape).astype(g.dtype), pads),)
 
 
 def _tensor(value) -> Tensor:

@@ -21,68 +21,112 @@ from minigrad.tensor import Tensor, _check_clamp_bounds, _dim
 # Elementwise maths
 # --------------------------------------------------------------------------------------
 def _elementwise(input, forward, local_derivative, name, saved=(0,)):  # noqa: A002
-    """z = f(a) with ∂L/∂a = g · f′(a): ``local_derivative(x, out)`` gives f′."""
+    """z = f(a) with ∂L/∂a = g · f′(a): ``local_derivative(x, out)`` gives f′.
+
+    Each op's f′ is a function of the module (``_sin_derivative``, …), not a lambda
+    written in the op, which would be a new function object at every call."""
     a = as_tensor(input)
     x = _floating(a)
     out = forward(x)
-    return Tensor._make(out, (a,), lambda g: (g * local_derivative(x, out),), name,
-                        tuple(None if s == "out" else a for s in saved))
+    return Tensor._make(out, (a,), _elementwise_backward, name,
+                        tuple(None if s == "out" else a for s in saved),
+                        ctx=(local_derivative, x, out))
+
+
+def _elementwise_backward(g, parents, ctx):
+    local_derivative, x, out = ctx
+    return (g * local_derivative(x, out),)
 
 
 def sin(input) -> Tensor:  # noqa: A002
     """z = sin a.   ∂z/∂a = cos a."""
-    return _elementwise(input, np.sin, lambda x, out: np.cos(x), "sin")
+    return _elementwise(input, np.sin, _sin_derivative, "sin")
+
+
+def _sin_derivative(x, out):
+    return np.cos(x)
 
 
 def cos(input) -> Tensor:  # noqa: A002
     """z = cos a.   ∂z/∂a = −sin a."""
-    return _elementwise(input, np.cos, lambda x, out: -np.sin(x), "cos")
+    return _elementwise(input, np.cos, _cos_derivative, "cos")
+
+
+def _cos_derivative(x, out):
+    return -np.sin(x)
 
 
 def sinh(input) -> Tensor:  # noqa: A002
     """z = sinh a.   ∂z/∂a = cosh a."""
-    return _elementwise(input, np.sinh, lambda x, out: np.cosh(x), "sinh")
+    return _elementwise(input, np.sinh, _sinh_derivative, "sinh")
+
+
+def _sinh_derivative(x, out):
+    return np.cosh(x)
 
 
 def cosh(input) -> Tensor:  # noqa: A002
     """z = cosh a.   ∂z/∂a = sinh a."""
-    return _elementwise(input, np.cosh, lambda x, out: np.sinh(x), "cosh")
+    return _elementwise(input, np.cosh, _cosh_derivative, "cosh")
+
+
+def _cosh_derivative(x, out):
+    return np.sinh(x)
 
 
 def sqrt(input) -> Tensor:  # noqa: A002
     """z = √a.   ∂z/∂a = 1 / (2√a) (∞ at a = 0, as PyTorch)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _elementwise(input, np.sqrt, lambda x, out: 0.5 / out, "sqrt", ("out",))
+        return _elementwise(input, np.sqrt, _sqrt_derivative, "sqrt", ("out",))
+
+
+def _sqrt_derivative(x, out):
+    return 0.5 / out
 
 
 def _root_of_square_sum(input) -> Tensor:  # noqa: A002
     """√a for a sum of squares (``norm``, ``std``): as :func:`sqrt`, except that the
     gradient is 0 where the result is 0, as PyTorch's norm and std give (not 0 · ∞)."""
-    def derivative(x, out):
-        with np.errstate(divide="ignore"):
-            return np.where(out == 0, 0.0, 0.5 / out).astype(out.dtype)
+    return _elementwise(input, np.sqrt, _root_of_square_sum_derivative, "sqrt", ("out",))
 
-    return _elementwise(input, np.sqrt, derivative, "sqrt", ("out",))
+
+def _root_of_square_sum_derivative(x, out):
+    with np.errstate(divide="ignore"):
+        return np.where(out == 0, 0.0, 0.5 / out).astype(out.dtype)
 
 
 def square(input) -> Tensor:  # noqa: A002
     """z = a².   ∂z/∂a = 2a.  (Integers stay integers, as in PyTorch.)"""
     a = as_tensor(input)
     x = a.array
-    return Tensor._make(x * x, (a,), lambda g: (g * 2 * x,), "square", (a,))
+    return Tensor._make(x * x, (a,), _square_backward, "square", (a,), ctx=(x,))
+
+
+def _square_backward(g, parents, ctx):
+    (x,) = ctx
+    return (g * 2 * x,)
 
 
 def abs(input) -> Tensor:  # noqa: A001, A002
     """z = abs(a).   ∂z/∂a = sign a (0 at a = 0, as PyTorch)."""
     a = as_tensor(input)
     x = a.array
-    return Tensor._make(np.abs(x), (a,), lambda g: (g * np.sign(x),), "abs", (a,))
+    return Tensor._make(np.abs(x), (a,), _abs_backward, "abs", (a,), ctx=(x,))
+
+
+def _abs_backward(g, parents, ctx):
+    (x,) = ctx
+    return (g * np.sign(x),)
 
 
 def sign(input) -> Tensor:  # noqa: A002
     """z = sign a (−1, 0 or 1).   ∂z/∂a = 0 wherever it is defined."""
     a = as_tensor(input)
-    return Tensor._make(np.sign(a.array), (a,), lambda g: (np.zeros_like(g),), "sign")
+    return Tensor._make(np.sign(a.array), (a,), _sign_backward, "sign")
+
+
+def _sign_backward(g, parents, ctx):
+    return (np.zeros_like(g),)
 
 
 def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
@@ -102,7 +146,12 @@ def clamp(input, min=None, max=None) -> Tensor:  # noqa: A001, A002
         inside &= x >= low
     if high is not None:
         inside &= x <= high
-    return Tensor._make(out, (a,), lambda g: (np.where(inside, g, 0),), "clamp", (a,))
+    return Tensor._make(out, (a,), _clamp_backward, "clamp", (a,), ctx=(inside,))
+
+
+def _clamp_backward(g, parents, ctx):
+    (inside,) = ctx
+    return (np.where(inside, g, 0),)
 
 
 clip = clamp
@@ -112,25 +161,26 @@ def remainder(input, other) -> Tensor:  # noqa: A002
     """z = a mod b, with the sign of b (Python's ``%``).   ∂z/∂a = 1,  ∂z/∂b = −⌊a/b⌋."""
     a, b, x, y, dtype = _pair(input, other)
     quotient = np.floor_divide(x, y)
+    return Tensor._make(np.remainder(x, y).astype(dtype, copy=False), (a, b),
+                        _remainder_backward, "remainder", (a, b), ctx=(quotient,))
 
-    def backward(g):
-        return (unbroadcast(g, a.shape) if a.requires_grad else None,
-                unbroadcast(-g * quotient, b.shape) if b.requires_grad else None)
 
-    return Tensor._make(np.remainder(x, y).astype(dtype, copy=False), (a, b), backward,
-                        "remainder", (a, b))
+def _remainder_backward(g, parents, ctx):
+    (a, b), (quotient,) = parents, ctx
+    return (unbroadcast(g, a.shape) if a.requires_grad else None,
+            unbroadcast(-g * quotient, b.shape) if b.requires_grad else None)
 
 
 def floor_divide(input, other) -> Tensor:  # noqa: A002
     """z = ⌊a / b⌋ (Python's ``//``). It has no derivative: as in PyTorch, backward()
     through it raises."""
     a, b, x, y, dtype = _pair(input, other)
+    return Tensor._make(np.floor_divide(x, y).astype(dtype, copy=False), (a, b),
+                        _floor_divide_backward, "floor_divide")
 
-    def backward(g):
-        raise RuntimeError("derivative for floor_divide is not implemented")
 
-    return Tensor._make(np.floor_divide(x, y).astype(dtype, copy=False), (a, b), backward,
-                        "floor_divide")
+def _floor_divide_backward(g, parents, ctx):
+    raise RuntimeError("derivative for floor_divide is not implemented")
 
 
 def maximum(input, other) -> Tensor:  # noqa: A002
@@ -147,11 +197,12 @@ def _pick(input, other, wins, name) -> Tensor:  # noqa: A002
     a, b, x, y, dtype = _pair(input, other)
     a_share = np.where(wins(x, y), 1.0, np.where(x == y, 0.5, 0.0))
     out = np.where(a_share >= 0.5, x, y).astype(dtype, copy=False)
+    return Tensor._make(out, (a, b), _pick_backward, name, (a, b), ctx=(a_share,))
 
-    def backward(g):
-        return (unbroadcast(g * a_share, a.shape), unbroadcast(g * (1 - a_share), b.shape))
 
-    return Tensor._make(out, (a, b), backward, name, (a, b))
+def _pick_backward(g, parents, ctx):
+    (a, b), (a_share,) = parents, ctx
+    return (unbroadcast(g * a_share, a.shape), unbroadcast(g * (1 - a_share), b.shape))
 
 
 def where(condition, input, other) -> Tensor:  # noqa: A002
@@ -160,12 +211,13 @@ def where(condition, input, other) -> Tensor:  # noqa: A002
                       dtype=bool)
     a, b, x, y, dtype = _pair(input, other)
     out = np.where(mask, x, y).astype(dtype, copy=False)
+    return Tensor._make(out, (a, b), _where_backward, "where", ctx=(mask,))
 
-    def backward(g):
-        return (unbroadcast(np.where(mask, g, 0), a.shape),
-                unbroadcast(np.where(mask, 0, g), b.shape))
 
-    return Tensor._make(out, (a, b), backward, "where")
+def _where_backward(g, parents, ctx):
+    (a, b), (mask,) = parents, ctx
+    return (unbroadcast(np.where(mask, g, 0), a.shape),
+            unbroadcast(np.where(mask, 0, g), b.shape))
 
 
 def norm(input, p="fro", dim=None, keepdim=False) -> Tensor:  # noqa: A002
@@ -213,14 +265,22 @@ def to_dtype(input, dtype) -> Tensor:  # noqa: A002
     dtype = dtypes.check_dtype(dtype)
     if dtype == a.dtype:
         return a
-    return Tensor._make(a.array.astype(dtype), (a,), lambda g: (g.astype(a.dtype),),
-                        "to_copy")
+    return Tensor._make(a.array.astype(dtype), (a,), _to_dtype_backward, "to_copy")
+
+
+def _to_dtype_backward(g, parents, ctx):
+    (a,) = parents
+    return (g.astype(a.dtype),)
 
 
 def clone(input) -> Tensor:  # noqa: A002
     """A copy with its own memory.   ∂z/∂a = 1."""
     a = as_tensor(input)
-    return Tensor._make(a.array.copy(), (a,), lambda g: (g,), "clone")
+    return Tensor._make(a.array.copy(), (a,), _clone_backward, "clone")
+
+
+def _clone_backward(g, parents, ctx):
+    return (g,)
 
 
 # --------------------------------------------------------------------------------------
@@ -230,7 +290,7 @@ def unsqueeze(input, dim: int) -> Tensor:  # noqa: A002
     """Insert an axis of length 1 at ``dim``.   The gradient drops it again."""
     a = as_tensor(input)
     d = _dim(dim, a.ndim + 1)
-    return Tensor._make(np.expand_dims(a.array, d), (a,), lambda g: (g.reshape(a.shape),),
+    return Tensor._make(np.expand_dims(a.array, d), (a,), _restore_shape_backward,
                         "unsqueeze", view_of=a)
 
 
@@ -241,8 +301,14 @@ def squeeze(input, dim=None) -> Tensor:  # noqa: A002
         dims = tuple(i for i, n in enumerate(a.shape) if n == 1)
     else:
         dims = tuple(d for d in _reduced_dims(dim, None, a.ndim) or () if a.shape[d] == 1)
-    return Tensor._make(np.squeeze(a.array, dims), (a,), lambda g: (g.reshape(a.shape),),
+    return Tensor._make(np.squeeze(a.array, dims), (a,), _restore_shape_backward,
                         "squeeze", view_of=a)
+
+
+def _restore_shape_backward(g, parents, ctx):
+    """The backward of :func:`unsqueeze` and :func:`squeeze`: g in the input's shape."""
+    (a,) = parents
+    return (g.reshape(a.shape),)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
@@ -272,7 +338,12 @@ def cat(tensors, dim: int = 0) -> Tensor:
     except ValueError as error:
         raise RuntimeError(f"cat: the tensors' shapes {[t.shape for t in parts]} do not "
                            f"fit together along dim {dim} ({error})") from None
-    return Tensor._make(out, tuple(parts), lambda g: tuple(np.split(g, sizes, axis=d)), "cat")
+    return Tensor._make(out, tuple(parts), _cat_backward, "cat", ctx=(sizes, d))
+
+
+def _cat_backward(g, parents, ctx):
+    sizes, d = ctx
+    return tuple(np.split(g, sizes, axis=d))
 
 
 concat = concatenate = cat
@@ -287,8 +358,12 @@ def stack(tensors, dim: int = 0) -> Tensor:
     d = _dim(dim, parts[0].ndim + 1)
     dtype = dtypes.result_type(*[t.array for t in parts])
     out = np.stack([t.array for t in parts], axis=d).astype(dtype, copy=False)
-    return Tensor._make(out, tuple(parts),
-                        lambda g: tuple(np.moveaxis(g, d, 0)), "stack")
+    return Tensor._make(out, tuple(parts), _stack_backward, "stack", ctx=(d,))
+
+
+def _stack_backward(g, parents, ctx):
+    (d,) = ctx
+    return tuple(np.moveaxis(g, d, 0))
 
 
 def _joined(tensors, name) -> list:

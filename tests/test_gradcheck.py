@@ -12,10 +12,14 @@ def _off_by(fraction):
     """x² whose backward is wrong by ``fraction`` (e.g. 0.0005 = 0.05%)."""
     def fn(x):
         out = x * x
-        def wrong(g):
-            return (g * 2 * x.array * (1 + fraction),)
-        return Tensor._make(out.array, (x,), wrong, "wrong_square")
+        return Tensor._make(out.array, (x,), _wrong_square_backward, "wrong_square",
+                            ctx=(fraction,))
     return fn
+
+
+def _wrong_square_backward(g, parents, ctx):
+    (x,), (fraction,) = parents, ctx
+    return (g * 2 * x.array * (1 + fraction),)
 
 
 def test_numerical_grad_of_a_known_function():
@@ -105,11 +109,13 @@ def test_command_catches_a_wrong_forward_value():
 def test_command_catches_a_gradient_wrong_only_in_float32():
     from minigrad.gradcheck.__main__ import check_case
 
+    def backward(g, parents, ctx):
+        (x,) = parents
+        scale = 1.01 if x.dtype == np.float32 else 1.0
+        return (g * 2 * x.array * scale,)
+
     def square_wrong_in_float32(x):
         out = x * x
-        def backward(g):
-            scale = 1.01 if x.dtype == np.float32 else 1.0
-            return (g * 2 * x.array * scale,)
         return Tensor._make(out.array, (x,), backward, "square32")
 
     report = check_case(_case(square_wrong_in_float32))

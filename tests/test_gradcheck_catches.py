@@ -14,11 +14,14 @@ def _square_with_backward(change):
     """x ↦ x², whose backward returns ``change(2x · g)`` instead of the right 2x · g."""
     def fn(x):
         out = x * x
-
-        def backward(g):
-            return (change(np.array(g * 2 * x.array)),)
-        return Tensor._make(out.array, (x,), backward, "altered_square")
+        return Tensor._make(out.array, (x,), _altered_square_backward, "altered_square",
+                            ctx=(change,))
     return fn
+
+
+def _altered_square_backward(g, parents, ctx):
+    (x,), (change,) = parents, ctx
+    return (change(np.array(g * 2 * x.array)),)
 
 
 def _one_element_times(index, factor):
@@ -171,9 +174,13 @@ def test_integer_and_array_inputs_are_held_constant():
 def test_a_backward_that_ignores_the_incoming_gradient_is_caught_on_a_non_scalar_output():
     # backward returns the local derivative 2x without multiplying by g: right only when
     # g is all ones, so the check must weight the outputs by something else.
+    def ignores_g(g, parents, ctx):
+        (x,) = parents
+        return (2 * x.array,)
+
     def fn(x):
         out = x * x
-        return Tensor._make(out.array, (x,), lambda g: (2 * x.array,), "ignores_g")
+        return Tensor._make(out.array, (x,), ignores_g, "ignores_g")
     x = minigrad.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
     assert gradcheck(lambda t: fn(t).sum(), [x])              # a scalar output: g = 1
     with pytest.raises(GradcheckError):

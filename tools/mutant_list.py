@@ -226,11 +226,12 @@ M("softmax-legacy-dim", O, "dim = 0 if ndim in (0, 1, 3) else 1", "dim = -1",
 # Engine: ops_more.py, grad_mode.py, dtypes.py
 # ======================================================================================
 OM = "minigrad/ops_more.py"
-M("cos-grad-sign", OM, "lambda x, out: -np.sin(x), \"cos\"", "lambda x, out: np.sin(x), \"cos\"",
-  "∂cos/∂a = sin a")
-M("sqrt-grad", OM, "lambda x, out: 0.5 / out", "lambda x, out: 1 / out", "∂√a/∂a = 1/√a")
-M("abs-grad-at-zero", OM, "lambda g: (g * np.sign(x),), \"abs\"",
-  "lambda g: (g * np.where(x >= 0, 1.0, -1.0),), \"abs\"", "∂|a|/∂a = 1 at a = 0")
+M("cos-grad-sign", OM, "def _cos_derivative(x, out):\n    return -np.sin(x)",
+  "def _cos_derivative(x, out):\n    return np.sin(x)", "∂cos/∂a = sin a")
+M("sqrt-grad", OM, "def _sqrt_derivative(x, out):\n    return 0.5 / out",
+  "def _sqrt_derivative(x, out):\n    return 1 / out", "∂√a/∂a = 1/√a")
+M("abs-grad-at-zero", OM, "    return (g * np.sign(x),)",
+  "    return (g * np.where(x >= 0, 1.0, -1.0),)", "∂|a|/∂a = 1 at a = 0")
 M("clamp-bound-excluded", OM, "        inside &= x >= low\n", "        inside &= x > low\n",
   "clamp gives no gradient to an element exactly at the lower bound")
 M("clamp-high-ignored", OM, "        inside &= x <= high\n", "        pass\n",
@@ -250,7 +251,7 @@ M("cat-split-offsets", OM, "sizes = np.cumsum([t.shape[d] for t in parts])[:-1]"
   "sizes = [t.shape[d] for t in parts][:-1]", "cat's gradient split at the wrong places")
 M("unsqueeze-dim-range", OM, "d = _dim(dim, a.ndim + 1)", "d = _dim(dim, a.ndim)",
   "unsqueeze cannot add a trailing axis, negative dims shift")
-M("to-dtype-grad-not-cast", OM, "lambda g: (g.astype(a.dtype),)", "lambda g: (g,)",
+M("to-dtype-grad-not-cast", OM, "    return (g.astype(a.dtype),)", "    return (g,)",
   "the gradient through .to(dtype) keeps the wrong dtype")
 
 G = "minigrad/grad_mode.py"
