@@ -20,79 +20,76 @@ from minigrad.tensor import Tensor, _check_clamp_bounds, _dim
 # --------------------------------------------------------------------------------------
 # Elementwise maths
 # --------------------------------------------------------------------------------------
-def _elementwise(input, forward, local_derivative, name, saved=(0,)):  # noqa: A002
-    """z = f(a) with ∂L/∂a = g · f′(a): ``local_derivative(x, out)`` gives f′.
-
-    Each op's f′ is a function of the module (``_sin_derivative``, …), not a lambda
-    written in the op, which would be a new function object at every call."""
+def _elementwise(input, forward, backward, name, saved=(0,)):  # noqa: A002
+    """z = f(a), recorded with ``backward(g, parents, (x, out))`` = (g · f′(a),)."""
     a = as_tensor(input)
     x = _floating(a)
     out = forward(x)
-    return Tensor._make(out, (a,), _elementwise_backward, name,
-                        tuple(None if s == "out" else a for s in saved),
-                        ctx=(local_derivative, x, out))
-
-
-def _elementwise_backward(g, parents, ctx):
-    local_derivative, x, out = ctx
-    return (g * local_derivative(x, out),)
+    return Tensor._make(out, (a,), backward, name,
+                        tuple(None if s == "out" else a for s in saved), ctx=(x, out))
 
 
 def sin(input) -> Tensor:  # noqa: A002
     """z = sin a.   ∂z/∂a = cos a."""
-    return _elementwise(input, np.sin, _sin_derivative, "sin")
+    return _elementwise(input, np.sin, _sin_backward, "sin")
 
 
-def _sin_derivative(x, out):
-    return np.cos(x)
+def _sin_backward(g, parents, ctx):
+    x, out = ctx
+    return (g * np.cos(x),)
 
 
 def cos(input) -> Tensor:  # noqa: A002
     """z = cos a.   ∂z/∂a = −sin a."""
-    return _elementwise(input, np.cos, _cos_derivative, "cos")
+    return _elementwise(input, np.cos, _cos_backward, "cos")
 
 
-def _cos_derivative(x, out):
-    return -np.sin(x)
+def _cos_backward(g, parents, ctx):
+    x, out = ctx
+    return (g * -np.sin(x),)
 
 
 def sinh(input) -> Tensor:  # noqa: A002
     """z = sinh a.   ∂z/∂a = cosh a."""
-    return _elementwise(input, np.sinh, _sinh_derivative, "sinh")
+    return _elementwise(input, np.sinh, _sinh_backward, "sinh")
 
 
-def _sinh_derivative(x, out):
-    return np.cosh(x)
+def _sinh_backward(g, parents, ctx):
+    x, out = ctx
+    return (g * np.cosh(x),)
 
 
 def cosh(input) -> Tensor:  # noqa: A002
     """z = cosh a.   ∂z/∂a = sinh a."""
-    return _elementwise(input, np.cosh, _cosh_derivative, "cosh")
+    return _elementwise(input, np.cosh, _cosh_backward, "cosh")
 
 
-def _cosh_derivative(x, out):
-    return np.sinh(x)
+def _cosh_backward(g, parents, ctx):
+    x, out = ctx
+    return (g * np.sinh(x),)
 
 
 def sqrt(input) -> Tensor:  # noqa: A002
     """z = √a.   ∂z/∂a = 1 / (2√a) (∞ at a = 0, as PyTorch)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _elementwise(input, np.sqrt, _sqrt_derivative, "sqrt", ("out",))
+        return _elementwise(input, np.sqrt, _sqrt_backward, "sqrt", ("out",))
 
 
-def _sqrt_derivative(x, out):
-    return 0.5 / out
+def _sqrt_backward(g, parents, ctx):
+    x, out = ctx
+    return (g * (0.5 / out),)
 
 
 def _root_of_square_sum(input) -> Tensor:  # noqa: A002
     """√a for a sum of squares (``norm``, ``std``): as :func:`sqrt`, except that the
     gradient is 0 where the result is 0, as PyTorch's norm and std give (not 0 · ∞)."""
-    return _elementwise(input, np.sqrt, _root_of_square_sum_derivative, "sqrt", ("out",))
+    return _elementwise(input, np.sqrt, _root_of_square_sum_backward, "sqrt", ("out",))
 
 
-def _root_of_square_sum_derivative(x, out):
+def _root_of_square_sum_backward(g, parents, ctx):
+    x, out = ctx
     with np.errstate(divide="ignore"):
-        return np.where(out == 0, 0.0, 0.5 / out).astype(out.dtype)
+        return (g * np.where(out == 0, 0.0, 0.5 / out).astype(out.dtype),)
 
 
 def square(input) -> Tensor:  # noqa: A002

@@ -226,10 +226,10 @@ M("softmax-legacy-dim", O, "dim = 0 if ndim in (0, 1, 3) else 1", "dim = -1",
 # Engine: ops_more.py, grad_mode.py, dtypes.py
 # ======================================================================================
 OM = "minigrad/ops_more.py"
-M("cos-grad-sign", OM, "def _cos_derivative(x, out):\n    return -np.sin(x)",
-  "def _cos_derivative(x, out):\n    return np.sin(x)", "∂cos/∂a = sin a")
-M("sqrt-grad", OM, "def _sqrt_derivative(x, out):\n    return 0.5 / out",
-  "def _sqrt_derivative(x, out):\n    return 1 / out", "∂√a/∂a = 1/√a")
+M("cos-grad-sign", OM, "return (g * -np.sin(x),)", "return (g * np.sin(x),)",
+  "∂cos/∂a = sin a")
+M("sqrt-grad", OM, "return (g * (0.5 / out),)", "return (g * (1 / out),)",
+  "∂√a/∂a = 1/√a")
 M("abs-grad-at-zero", OM, "    return (g * np.sign(x),)",
   "    return (g * np.where(x >= 0, 1.0, -1.0),)", "∂|a|/∂a = 1 at a = 0")
 M("clamp-bound-excluded", OM, "        inside &= x >= low\n", "        inside &= x > low\n",
