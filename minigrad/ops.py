@@ -4,14 +4,20 @@ Each op follows one pattern::
 
     def op(a, b):
         out = <numpy forward on a.array, b.array>
-        def backward(g):            # g = ∂L/∂out, an array shaped like out
-            return ∂L/∂a, ∂L/∂b     # one gradient per input, by the chain rule
-        return Tensor._make(out, (a, b), backward, "op", saved=(…))
+        return Tensor._make(out, (a, b), _op_backward, "op", saved=(…), ctx=(…))
+
+    def _op_backward(g, parents, ctx):  # g = ∂L/∂out, an array shaped like out
+        (a, b), (…) = parents, ctx
+        return ∂L/∂a, ∂L/∂b              # one gradient per input, by the chain rule
 
 and its docstring gives the derivative the backward implements. ``g`` is the gradient
-flowing in from above, so every backward is "g times the local derivative". ``saved``
-lists the inputs whose values the backward reads (``None``: the output), so that
-``backward()`` can refuse to run if one of them was changed in place since.
+flowing in from above, so every backward is "g times the local derivative". ``ctx``
+holds what the backward needs from the forward (arrays, numbers, shapes; the input
+Tensors are its ``parents``). The backward is a plain function handed its inputs, as
+with ``ctx`` in PyTorch's ``autograd.Function``, because a closure would cost Python's
+garbage collector several objects per op (a function, its cells and their tuple).
+``saved`` lists the inputs whose values the backward reads (``None``: the output), so
+that ``backward()`` can refuse to run if one of them was changed in place since.
 
 Broadcasting. numpy lets ``(3, 4) + (4,)`` stretch the second input across rows. Every
 element of the input then contributed to several outputs, so its gradient is the *sum*
@@ -183,12 +189,13 @@ def add(a, b, alpha=1) -> Tensor:
     if alpha != 1:
         b = mul(b, alpha)
     a, b, x, y, dtype = _pair(a, b)
+    return Tensor._make(_in_dtype(x + y, dtype), (a, b), _add_backward, "add")
 
-    def backward(g):
-        return (unbroadcast(g, a.shape) if a.requires_grad else None,
-                unbroadcast(g, b.shape) if b.requires_grad else None)
 
-    return Tensor._make(_in_dtype(x + y, dtype), (a, b), backward, "add")
+def _add_backward(g, parents, ctx):
+    a, b = parents
+    return (unbroadcast(g, a.shape) if a.requires_grad else None,
+            unbroadcast(g, b.shape) if b.requires_grad else None)
 
 
 def sub(a, b, alpha=1) -> Tensor:
@@ -200,12 +207,13 @@ def sub(a, b, alpha=1) -> Tensor:
     if alpha != 1:
         b = mul(b, alpha)
     a, b, x, y, dtype = _pair(a, b)
+    return Tensor._make(_in_dtype(x - y, dtype), (a, b), _sub_backward, "sub")
 
-    def backward(g):
-        return (unbroadcast(g, a.shape) if a.requires_grad else None,
-                unbroadcast(-g, b.shape) if b.requires_grad else None)
 
-    return Tensor._make(_in_dtype(x - y, dtype), (a, b), backward, "sub")
+def _sub_backward(g, parents, ctx):
+    a, b = parents
+    return (unbroadcast(g, a.shape) if a.requires_grad else None,
+            unbroadcast(-g, b.shape) if b.requires_grad else None)
 
 
 def neg(a) -> Tensor:
@@ -215,7 +223,11 @@ def neg(a) -> Tensor:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
-    return Tensor._make(-a.array, (a,), lambda g: (-g,), "neg")
+    return Tensor._make(-a.array, (a,), _neg_backward, "neg")
+
+
+def _neg_backward(g, parents, ctx):
+    return (-g,)
 
 
 def mul(a, b) -> Tensor:
@@ -240,13 +252,15 @@ def div(a, b) -> Tensor:
     if dtype.kind != "f":
         dtype = DEFAULT_DTYPE
         x, y = _cast(x, dtype), _cast(y, dtype)
-
-    def backward(g):
-        return (unbroadcast(g / y, a.shape) if a.requires_grad else None,
-                unbroadcast(-g * x / (y * y), b.shape) if b.requires_grad else None)
-
     saved = (b, a) if b.requires_grad else (b,) if b is not _NUMBER else ()
-    return Tensor._make(_in_dtype(x / y, dtype), (a, b), backward, "div", saved)
+    return Tensor._make(_in_dtype(x / y, dtype), (a, b), _div_backward, "div", saved,
+                        ctx=(x, y))
+
+
+def _div_backward(g, parents, ctx):
+    (a, b), (x, y) = parents, ctx
+    return (unbroadcast(g / y, a.shape) if a.requires_grad else None,
+            unbroadcast(-g * x / (y * y), b.shape) if b.requires_grad else None)
 
 
 def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
@@ -262,23 +276,24 @@ def pow(a, b) -> Tensor:  # noqa: A001 - mirrors torch.pow
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     with np.errstate(divide="ignore", invalid="ignore"):    # 0⁻¹ = inf, (−1)^½ = nan
         out = _in_dtype(x ** y, dtype)
-
-    def backward(g):
-        grad_a = grad_b = None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if a.requires_grad and isinstance(y, np.ndarray):
-                local = np.where(y == 0, 0, y * x ** (y - 1))
-                grad_a = unbroadcast(g * local, a.shape)
-            elif a.requires_grad:                          # a number: no where() needed
-                grad_a = g * (y * x ** (y - 1)) if y != 0 else np.zeros_like(g)
-            if b.requires_grad:
-                local = np.where((x == 0) & (y >= 0), 0, out * np.log(x))
-                grad_b = unbroadcast(g * local, b.shape)
-        return grad_a, grad_b
-
     # ∂z/∂a reads the exponent too (unless it is a Python number, which cannot change)
     saved = (a, b, None) if b.requires_grad else (a, b) if b is not _NUMBER else (a,)
-    return Tensor._make(out, (a, b), backward, "pow", saved)
+    return Tensor._make(out, (a, b), _pow_backward, "pow", saved, ctx=(x, y, out))
+
+
+def _pow_backward(g, parents, ctx):
+    (a, b), (x, y, out) = parents, ctx
+    grad_a = grad_b = None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if a.requires_grad and isinstance(y, np.ndarray):
+            local = np.where(y == 0, 0, y * x ** (y - 1))
+            grad_a = unbroadcast(g * local, a.shape)
+        elif a.requires_grad:                          # a number: no where() needed
+            grad_a = g * (y * x ** (y - 1)) if y != 0 else np.zeros_like(g)
+        if b.requires_grad:
+            local = np.where((x == 0) & (y >= 0), 0, out * np.log(x))
+            grad_b = unbroadcast(g * local, b.shape)
+    return grad_a, grad_b
 
 
 def compare(ufunc, a, b) -> Tensor:
@@ -303,31 +318,33 @@ def matmul(input, other) -> Tensor:  # noqa: A002 - PyTorch's argument names
     a2 = x if a.ndim > 1 else x[np.newaxis, :]
     b2 = y if b.ndim > 1 else y[:, np.newaxis]
     out2 = a2 @ b2
-
-    def backward(g):
-        g2 = g.reshape(out2.shape)
-        grad_a = grad_b = None
-        if a.requires_grad:
-            grad_a = unbroadcast(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)
-        if b.requires_grad:
-            if a2.ndim == 2 and _is_transposed(b2):
-                # b is a transposed view, as W.T in ``x @ W.T``: compute ∂L/∂B as (gᵀ·A)ᵀ,
-                # the same numbers, so that ∂L/∂W comes out row-major like W itself —
-                # W.grad can then keep it without a copy, and the optimizer's update runs
-                # over contiguous memory (on a strided gradient both cost ~5× more).
-                grad_b = (g2.T @ a2).T
-            else:
-                grad_b = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape)
-            grad_b = grad_b.reshape(b.shape)
-        return grad_a, grad_b
-
     out = out2
     if a.ndim == 1:
         out = out.squeeze(-2)
     if b.ndim == 1:
         out = out.squeeze(-1)
     saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
-    return Tensor._make(_in_dtype(out, dtype), (a, b), backward, "matmul", saved)
+    return Tensor._make(_in_dtype(out, dtype), (a, b), _matmul_backward, "matmul", saved,
+                        ctx=(a2, b2, out2.shape))
+
+
+def _matmul_backward(g, parents, ctx):
+    (a, b), (a2, b2, out2_shape) = parents, ctx   # a2, b2: x, y with a vector made 2-D
+    g2 = g.reshape(out2_shape)
+    grad_a = grad_b = None
+    if a.requires_grad:
+        grad_a = unbroadcast(g2 @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape)
+    if b.requires_grad:
+        if a2.ndim == 2 and _is_transposed(b2):
+            # b is a transposed view, as W.T in ``x @ W.T``: compute ∂L/∂B as (gᵀ·A)ᵀ,
+            # the same numbers, so that ∂L/∂W comes out row-major like W itself —
+            # W.grad can then keep it without a copy, and the optimizer's update runs
+            # over contiguous memory (on a strided gradient both cost ~5× more).
+            grad_b = (g2.T @ a2).T
+        else:
+            grad_b = unbroadcast(a2.swapaxes(-1, -2) @ g2, b2.shape)
+        grad_b = grad_b.reshape(b.shape)
+    return grad_a, grad_b
 
 
 def mm(input, mat2) -> Tensor:  # noqa: A002
@@ -399,19 +416,22 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
     out = X @ W.T
     if bias is not None:
         out += bias.array
-
-    def backward(g):
-        rows = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])  # every row of the batch
-        grad_bias = None
-        if bias is not None and bias.requires_grad:
-            grad_bias = rows.sum(axis=0) if usual_bias else \
-                unbroadcast(g, bias.array.shape)               # Σ over what b was spread on
-        return (g @ W if x.requires_grad else None,
-                rows.T @ X2 if weight.requires_grad else None,
-                grad_bias)
-
     saved = ((weight,) if x.requires_grad else ()) + ((x,) if weight.requires_grad else ())
-    return Tensor._make(out, parents, backward, "linear", saved)
+    return Tensor._make(out, parents, _linear_backward, "linear", saved,
+                        ctx=(W, X2, usual_bias))
+
+
+def _linear_backward(g, parents, ctx):
+    (x, weight, *bias), (W, X2, usual_bias) = parents, ctx
+    bias = bias[0] if bias else None                         # linear(x, W): no bias
+    rows = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])  # every row of the batch
+    grad_bias = None
+    if bias is not None and bias.requires_grad:
+        grad_bias = rows.sum(axis=0) if usual_bias else \
+            unbroadcast(g, bias.array.shape)               # Σ over what b was spread on
+    return (g @ W if x.requires_grad else None,
+            rows.T @ X2 if weight.requires_grad else None,
+            grad_bias)
 
 
 def _check_bias_broadcasts(bias_shape: tuple, out_shape: tuple) -> None:
@@ -467,12 +487,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A001,
     out_dtype = np.dtype(dtype) if dtype is not None else \
         np.dtype(np.int64) if x.dtype.kind in "biu" else x.dtype
     accumulate = np.float32 if out_dtype == np.float16 else out_dtype
-
-    def backward(g):
-        return (_spread(_restore_reduced(g, dims, keep, a.shape), a.shape),)
-
     out = _in_dtype(np.asarray(x.sum(axis=dims, keepdims=keep, dtype=accumulate)), out_dtype)
-    return Tensor._make(out, (a,), backward, "sum")
+    return Tensor._make(out, (a,), _sum_backward, "sum", ctx=(dims, keep))
+
+
+def _sum_backward(g, parents, ctx):
+    (a,), (dims, keep) = parents, ctx
+    return (_spread(_restore_reduced(g, dims, keep, a.shape), a.shape),)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A002
@@ -487,13 +508,15 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None,  # noqa: A002
     n = a.array.size if dims is None else math.prod(a.shape[i] for i in dims)
     out_dtype = np.dtype(dtype) if dtype is not None else a.dtype
     accumulate = np.float32 if out_dtype == np.float16 else out_dtype
-
-    def backward(g):
-        return (_spread(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)
-
     # Σ/n rather than np.mean: the same sum, without np.mean's Python overhead.
     total = np.asarray(a.array.sum(axis=dims, keepdims=keep, dtype=accumulate))
-    return Tensor._make(_in_dtype(total / n, out_dtype), (a,), backward, "mean")
+    return Tensor._make(_in_dtype(total / n, out_dtype), (a,), _mean_backward, "mean",
+                        ctx=(dims, keep, n))
+
+
+def _mean_backward(g, parents, ctx):
+    (a,), (dims, keep, n) = parents, ctx
+    return (_spread(_restore_reduced(g, dims, keep, a.shape) / n, a.shape),)
 
 
 MaxResult = collections.namedtuple("max", ["values", "indices"])
@@ -522,14 +545,16 @@ def _extreme(input, dim, keepdim, axis, keepdims, reduce, name) -> Tensor:  # no
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                            "input.numel() == 0")
     out = reduce(a.array, axis=dims, keepdims=True)
-
-    def backward(g):
-        is_extreme = a.array == out
-        share = is_extreme / is_extreme.sum(axis=dims, keepdims=True)
-        return (_restore_reduced(g, dims, keep, a.shape) * share,)
-
     result = out if keep else np.squeeze(out, axis=dims)
-    return Tensor._make(result, (a,), backward, name, (a, None))
+    return Tensor._make(result, (a,), _extreme_backward, name, (a, None),
+                        ctx=(out, dims, keep))
+
+
+def _extreme_backward(g, parents, ctx):
+    (a,), (out, dims, keep) = parents, ctx          # out: the extremes, dims kept
+    is_extreme = a.array == out
+    share = is_extreme / is_extreme.sum(axis=dims, keepdims=True)
+    return (_restore_reduced(g, dims, keep, a.shape) * share,)
 
 
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):  # noqa: A001, A002
@@ -565,18 +590,19 @@ def _max_or_min(input, dim, keepdim, axis, keepdims, arg, pair, name):  # noqa: 
     x = a.array if a.ndim else a.array.reshape(1)
     chosen = np.expand_dims(arg(x, axis=d), d)          # where the extreme is, dim kept
     values, indices = np.take_along_axis(x, chosen, axis=d), chosen
-
-    def backward(g):
-        grad = np.zeros(x.shape, dtype=g.dtype)
-        np.put_along_axis(grad, chosen, g.reshape(chosen.shape), axis=d)
-        return (grad.reshape(a.shape),)
-
     if not keep or not a.ndim:
         values, indices = values.squeeze(d), indices.squeeze(d)
     if not a.ndim:
         values, indices = values.reshape(()), indices.reshape(())
-    out = Tensor._make(values, (a,), backward, name)
+    out = Tensor._make(values, (a,), _max_or_min_backward, name, ctx=(x, chosen, d))
     return pair(out, Tensor._wrap(indices.astype(np.int64)))
+
+
+def _max_or_min_backward(g, parents, ctx):
+    (a,), (x, chosen, d) = parents, ctx             # x: a's values, at least 1-D
+    grad = np.zeros(x.shape, dtype=g.dtype)
+    np.put_along_axis(grad, chosen, g.reshape(chosen.shape), axis=d)
+    return (grad.reshape(a.shape),)
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None,  # noqa: A002
@@ -630,7 +656,12 @@ def reshape(input, *shape) -> Tensor:  # noqa: A002
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size "
                            f"{a.array.size} (a tensor of shape {a.shape})") from None
     view = a if np.shares_memory(out, a.array) else None
-    return Tensor._make(out, (a,), lambda g: (g.reshape(a.shape),), "reshape", view_of=view)
+    return Tensor._make(out, (a,), _reshape_backward, "reshape", view_of=view)
+
+
+def _reshape_backward(g, parents, ctx):
+    (a,) = parents
+    return (g.reshape(a.shape),)
 
 
 def permute(input, *dims) -> Tensor:  # noqa: A002
@@ -643,8 +674,13 @@ def permute(input, *dims) -> Tensor:  # noqa: A002
         raise RuntimeError(f"permute(): dims {dims} are not a permutation of the "
                            f"{a.ndim} dimensions of the input")
     inverse = tuple(axes.index(i) for i in range(len(axes)))  # axis i went to axes.index(i)
-    return Tensor._make(a.array.transpose(axes), (a,), lambda g: (g.transpose(inverse),),
-                        "permute", view_of=a)
+    return Tensor._make(a.array.transpose(axes), (a,), _permute_backward, "permute",
+                        view_of=a, ctx=(inverse,))
+
+
+def _permute_backward(g, parents, ctx):
+    (inverse,) = ctx
+    return (g.transpose(inverse),)
 
 
 def transpose(input, dim0: int, dim1: int) -> Tensor:  # noqa: A002
@@ -673,17 +709,18 @@ def getitem(input, index) -> Tensor:  # noqa: A002
         index = (index if isinstance(index, tuple) else (index,))
         if Ellipsis not in index:
             index = index + (Ellipsis,)
+    return Tensor._make(a.array[index], (a,), _getitem_backward, "getitem",
+                        view_of=a if basic else None, ctx=(index, basic))
 
-    def backward(g):
-        grad = np.zeros(a.shape, dtype=g.dtype)
-        if basic:
-            grad[index] = g
-        else:
-            np.add.at(grad, index, g)
-        return (grad,)
 
-    return Tensor._make(a.array[index], (a,), backward, "getitem",
-                        view_of=a if basic else None)
+def _getitem_backward(g, parents, ctx):
+    (a,), (index, basic) = parents, ctx
+    grad = np.zeros(a.shape, dtype=g.dtype)
+    if basic:
+        grad[index] = g
+    else:
+        np.add.at(grad, index, g)
+    return (grad,)
 
 
 def _plain_index(index):
@@ -709,7 +746,12 @@ def exp(input) -> Tensor:  # noqa: A002
     """z = eᵃ.   ∂z/∂a = eᵃ = z."""
     a = as_tensor(input)
     out = np.exp(_floating(a))
-    return Tensor._make(out, (a,), lambda g: (g * out,), "exp", (None,))
+    return Tensor._make(out, (a,), _exp_backward, "exp", (None,), ctx=(out,))
+
+
+def _exp_backward(g, parents, ctx):
+    (out,) = ctx
+    return (g * out,)
 
 
 def log(input) -> Tensor:  # noqa: A002
@@ -718,7 +760,12 @@ def log(input) -> Tensor:  # noqa: A002
     x = _floating(a)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.log(x)
-    return Tensor._make(out, (a,), lambda g: (g / x,), "log", (a,))
+    return Tensor._make(out, (a,), _log_backward, "log", (a,), ctx=(x,))
+
+
+def _log_backward(g, parents, ctx):
+    (x,) = ctx
+    return (g / x,)
 
 
 def relu(input) -> Tensor:  # noqa: A002
@@ -731,14 +778,24 @@ def relu(input) -> Tensor:  # noqa: A002
     a = as_tensor(input)
     out = np.maximum(a.array, 0)               # not a·[a > 0]: that gives nan at a = −∞
     passes = out != 0                          # True where a > 0, and where a is nan
-    return Tensor._make(out, (a,), lambda g: (g * passes,), "relu", (None,))
+    return Tensor._make(out, (a,), _relu_backward, "relu", (None,), ctx=(passes,))
+
+
+def _relu_backward(g, parents, ctx):
+    (passes,) = ctx
+    return (g * passes,)
 
 
 def tanh(input) -> Tensor:  # noqa: A002
     """z = tanh a.   ∂z/∂a = 1 − z²."""
     a = as_tensor(input)
     out = np.tanh(_floating(a))
-    return Tensor._make(out, (a,), lambda g: (g * (1 - out * out),), "tanh", (None,))
+    return Tensor._make(out, (a,), _tanh_backward, "tanh", (None,), ctx=(out,))
+
+
+def _tanh_backward(g, parents, ctx):
+    (out,) = ctx
+    return (g * (1 - out * out),)
 
 
 def sigmoid(input) -> Tensor:  # noqa: A002
@@ -750,7 +807,12 @@ def sigmoid(input) -> Tensor:  # noqa: A002
     a = as_tensor(input)
     x = _floating(a)
     out = np.exp(-np.logaddexp(0, -x)).astype(x.dtype, copy=False)
-    return Tensor._make(out, (a,), lambda g: (g * out * (1 - out),), "sigmoid", (None,))
+    return Tensor._make(out, (a,), _sigmoid_backward, "sigmoid", (None,), ctx=(out,))
+
+
+def _sigmoid_backward(g, parents, ctx):
+    (out,) = ctx
+    return (g * out * (1 - out),)
 
 
 def softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:  # noqa: A002
@@ -765,11 +827,12 @@ def softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:  # 
     x = _floating(a)
     shifted = np.exp(x - x.max(axis=d, keepdims=True))
     out = shifted / shifted.sum(axis=d, keepdims=True)
+    return Tensor._make(out, (a,), _softmax_backward, "softmax", (None,), ctx=(out, d))
 
-    def backward(g):
-        return (out * (g - (g * out).sum(axis=d, keepdims=True)),)
 
-    return Tensor._make(out, (a,), backward, "softmax", (None,))
+def _softmax_backward(g, parents, ctx):
+    out, d = ctx
+    return (out * (g - (g * out).sum(axis=d, keepdims=True)),)
 
 
 def log_softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:  # noqa: A002
@@ -784,11 +847,13 @@ def log_softmax(input, dim=None, *, axis=None, _legacy_default=False) -> Tensor:
     x = _floating(a)
     shifted = x - x.max(axis=d, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=d, keepdims=True))
+    return Tensor._make(out, (a,), _log_softmax_backward, "log_softmax", (None,),
+                        ctx=(out, d))
 
-    def backward(g):
-        return (g - np.exp(out) * g.sum(axis=d, keepdims=True),)
 
-    return Tensor._make(out, (a,), backward, "log_softmax", (None,))
+def _log_softmax_backward(g, parents, ctx):
+    out, d = ctx
+    return (g - np.exp(out) * g.sum(axis=d, keepdims=True),)
 
 
 def _refuse_integers(a: Tensor, name: str) -> None:
@@ -849,14 +914,16 @@ def cross_entropy(logits, labels, reduction: str = "none") -> Tensor:
                          dtype=losses.dtype)
     else:
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    return Tensor._make(out, (z,), _cross_entropy_backward, "cross_entropy",
+                        ctx=(exps, sums, rows, labels, divisor))
 
-    def backward(g):
-        grad = exps / sums                                   # softmax(z), kept from forward
-        grad[rows, labels] -= 1                              # − one-hot(y)
-        grad *= g[:, np.newaxis] if divisor is None else g / divisor
-        return (grad,)
 
-    return Tensor._make(out, (z,), backward, "cross_entropy")
+def _cross_entropy_backward(g, parents, ctx):
+    exps, sums, rows, labels, divisor = ctx              # divisor None: one loss per row
+    grad = exps / sums                                   # softmax(z), kept from forward
+    grad[rows, labels] -= 1                              # − one-hot(y)
+    grad *= g[:, np.newaxis] if divisor is None else g / divisor
+    return (grad,)
 
 
 # More elementwise maths and joins, same pattern (they use the helpers above).
