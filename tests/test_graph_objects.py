@@ -1,11 +1,12 @@
 """Each recorded op adds two objects for Python's garbage collector to scan — the output
-Tensor and its parents tuple — so that building a long graph stays cheap.
+Tensor and its parents tuple — plus, when its backward reads an input, the tuple of
+saved inputs whose versions backward() checks. So building a long graph stays cheap.
 
 The collector rescans every tracked object it holds each time a full collection runs, and
 a full collection runs every ~70,000 new tracked objects: a graph that added eight per op
 (a closure, its cells and their tuple) made a 100,000-op chain four times slower to build
-than PyTorch's. These tests fail if an op goes back to recording a closure, or saves a
-Tensor (rather than its array) for its backward.
+than PyTorch's. These tests fail if an op goes back to recording a closure (three objects or
+more of its own), or puts a Tensor or a function in its ``ctx``.
 """
 
 import gc
@@ -72,18 +73,35 @@ def _recorded_ops(make) -> int:
 def _tracked_objects_per_call(make) -> float:
     """Tracked objects that ``N`` results of ``make()`` add, per result."""
     kept = []
-    gc.collect()
-    before = len(gc.get_objects())
+    before = _tracked_after_collecting()
     for _ in range(N):
         kept.append(make())
-    gc.collect()            # also untracks the ctx tuples that hold only arrays and numbers
-    return (len(gc.get_objects()) - before - 1) / N
+    return (_tracked_after_collecting() - before - 1) / N
+
+
+def _tracked_after_collecting() -> int:
+    """Each collection untracks the tuples that hold only untracked objects (a ctx of
+    arrays and numbers), one level of nesting at a time: collect until nothing changes."""
+    previous, now = None, len(gc.get_objects())
+    for _ in range(6):
+        if now == previous:
+            break
+        gc.collect()
+        previous, now = now, len(gc.get_objects())
+    return now
+
+
+READS_AN_INPUT = {"mul", "div", "pow", "matmul", "linear", "log", "sin", "clamp", "maximum",
+                  "amax", "conv2d"}               # their saved tuple holds an input Tensor
 
 
 @pytest.mark.parametrize("name", ONE_OP)
-def test_an_op_adds_two_tracked_objects(name):
+def test_an_op_adds_two_tracked_objects_three_if_it_saves_an_input(name):
     per_op = _tracked_objects_per_call(ONE_OP[name]) / _recorded_ops(ONE_OP[name])
-    assert per_op <= 2.02, f"{name}: {per_op:.2f} tracked objects per recorded op"
+    allowed = 3 if name in READS_AN_INPUT else 2
+    if name == "index":
+        allowed = 5          # its ctx keeps the index: a tuple of slices, which 3.11 tracks
+    assert per_op <= allowed + 0.02, f"{name}: {per_op:.2f} tracked objects per recorded op"
 
 
 def test_a_closure_backward_would_be_caught():
