@@ -233,9 +233,12 @@ def _neg_backward(g, parents, ctx):
 def mul(a, b) -> Tensor:
     """z = a · b (elementwise).   ∂z/∂a = b,  ∂z/∂b = a."""
     a, b, x, y, dtype = _pair(a, b)
-    # ∂L/∂a reads b, ∂L/∂b reads a; a Python number (_NUMBER) cannot change: not saved.
-    saved = ((b,) if a.requires_grad and b is not _NUMBER else ()) + \
-        ((a,) if b.requires_grad and a is not _NUMBER else ())
+    if a is _NUMBER or b is _NUMBER:       # times a Python number c: ∂z/∂(the tensor) = c
+        c = x if a is _NUMBER else y
+        return Tensor._make(_in_dtype(x * y, dtype), (a, b), _mul_by_number_backward,
+                            "mul", ctx=c)
+    # ∂L/∂a reads b, ∂L/∂b reads a.
+    saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
     return Tensor._make(_in_dtype(x * y, dtype), (a, b), _mul_backward, "mul", saved,
                         ctx=(x, y))
 
@@ -244,6 +247,11 @@ def _mul_backward(g, parents, ctx):
     (a, b), (x, y) = parents, ctx
     return (unbroadcast(g * y, a.shape) if a.requires_grad else None,
             unbroadcast(g * x, b.shape) if b.requires_grad else None)
+
+
+def _mul_by_number_backward(g, parents, c):
+    a, b = parents                       # one of them is the number: it needs no gradient
+    return (g * c if a.requires_grad else None, g * c if b.requires_grad else None)
 
 
 def div(a, b) -> Tensor:

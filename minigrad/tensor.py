@@ -141,8 +141,9 @@ class Tensor(TensorMethods):
         """Wrap an op's output; record parents and backward only if a gradient is needed.
 
         ``backward(g, parents, ctx)`` is a module-level function that returns one
-        gradient per parent; ``ctx`` holds what it needs from the forward pass (arrays,
-        numbers, shapes; the input Tensors are already its parents), as ``ctx`` does in
+        gradient per parent; ``ctx`` holds what it needs from the forward pass (a tuple
+        of arrays, numbers, shapes, or one such value; the input Tensors are already its
+        parents), as ``ctx`` does in
         PyTorch's ``autograd.Function``. Being a plain function, not a closure, keeps each
         recorded op down to two objects Python's garbage collector tracks (the Tensor and
         its parents tuple) instead of a function, its cells and their tuple too.

@@ -141,6 +141,8 @@ M("sub-grad-sign", O, "unbroadcast(-g, b.shape) if b.requires_grad else None)",
 M("add-alpha-dropped", O, "    if alpha != 1:\n        b = mul(b, alpha)\n    a, b, x, y, dtype = _pair(a, b)\n    return Tensor._make(_in_dtype(x + y, dtype), (a, b), _add_backward",
   "    a, b, x, y, dtype = _pair(a, b)\n    return Tensor._make(_in_dtype(x + y, dtype), (a, b), _add_backward",
   "add(a, b, alpha=) ignores alpha")
+M("mul-by-number-grad-unscaled", O, "return (g * c if a.requires_grad else None, g * c if",
+  "return (g if a.requires_grad else None, g * c if", "∂(a·c)/∂a = 1 instead of c")
 M("mul-grads-swapped", O, "return (unbroadcast(g * y, a.shape) if a.requires_grad else None,\n            unbroadcast(g * x, b.shape)",
   "return (unbroadcast(g * x, a.shape) if a.requires_grad else None,\n            unbroadcast(g * y, b.shape)",
   "∂(ab)/∂a = a")
