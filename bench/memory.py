@@ -52,7 +52,7 @@ def _measure(make_step, first: int, total: int) -> dict:
             "seconds": time.perf_counter() - start}
 
 
-def run(steps=(1000, 5000), print_fn=print) -> dict:
+def run(steps=(1000, 10000), print_fn=print) -> dict:
     first, total = steps
     print_fn(f"\n## Memory over {total:,} training steps (batch {BATCH}): steps 1–{first:,} "
              f"vs {first + 1:,}–{total:,}\n")

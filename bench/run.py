@@ -13,8 +13,9 @@ What it prints:
    minigrad, the same step written by hand in numpy (no graph: the floor), PyTorch CPU
    eager, HIPS autograd and MyGrad — measured interleaved in one process, with each
    one's ratio to the numpy floor;
-3. the cost of one tiny op's forward and backward, and of a chain of 100,000 ops;
-4. memory over 5,000 training steps (it must not grow with the step count);
+3. the cost of one tiny op's forward and backward, and of a chain of 100,000 ops (each
+   library in a fresh process of its own, see ``micro.run_chain``);
+4. memory over 10,000 training steps (it must not grow with the step count);
 5. scalar (micrograd-style) autograd on a small network, and what the MLP above would
    cost that way — why the engine works on whole arrays.
 
@@ -226,7 +227,7 @@ def main(args) -> None:
                                               clock=args.clock, print_fn=print)
     if "memory" in sections:
         import memory
-        steps = (100, 500) if args.quick else (1000, 5000)
+        steps = (100, 500) if args.quick else (1000, 10000)
         report["memory"] = memory.run(steps, print_fn=print)
     if "scalar" in sections:
         import scalar_autograd
