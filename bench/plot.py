@@ -17,13 +17,11 @@ NAMES = {"minigrad": "minigrad", "numpy": "numpy by hand (floor)", "torch": "PyT
          "minigrad-tensors": "minigrad, raw tensors"}
 
 
-def _target(batch) -> float:
-    """Issue 8's target for minigrad ÷ numpy: 1.5 at batch 16, 1.25 above."""
-    return 1.5 if int(batch) <= 16 else 1.25
-
-
 def ratios(report: dict, path: str) -> None:
-    """Grouped bars per batch size; targets for minigrad drawn as short dashes."""
+    """Grouped bars per batch size; minigrad's goal (dashes) and bound (dots) drawn over
+    its bar, from ``report["targets"]`` (``{"goal": {batch: ratio}, "bound": …}``)."""
+    goal, bound = ({int(b): r for b, r in report["targets"][kind].items()}
+                   for kind in ("goal", "bound"))
     step = report["step"]
     batches = list(step)
     names = list(step[batches[0]])
@@ -39,17 +37,18 @@ def ratios(report: dict, path: str) -> None:
         ax_ms.bar(x + offset, ms, **kwargs)
         bars = ax_ratio.bar(x + offset, ratio, **kwargs)
         for bar, value, b in zip(bars, ratio, batches):
-            top = max(value, _target(b)) if name == "minigrad" else value  # clear the dash
+            top = max(value, bound[int(b)]) if name == "minigrad" else value  # clear the lines
             ax_ratio.annotate(f"{value:.2f}", (bar.get_x() + bar.get_width() / 2, top),
                               ha="center", va="bottom", fontsize=7, xytext=(0, 2),
                               textcoords="offset points")
     m = names.index("minigrad")
     for j, b in enumerate(batches):
-        target = _target(b)
         centre = x[j] + (m - (len(names) - 1) / 2) * width
-        ax_ratio.hlines(target, centre - width * 0.7, centre + width * 0.7, colors="black",
-                        linestyles="--", linewidth=1.2,
-                        label="minigrad target" if j == 0 else None)
+        for limits, style, label in ((goal, "--", "minigrad's goal"),
+                                     (bound, ":", "minigrad's bound")):
+            ax_ratio.hlines(limits[int(b)], centre - width * 0.5, centre + width * 0.5,
+                            colors="black", linestyles=style, linewidth=1.2,
+                            label=label if j == 0 else None)
     ax_ratio.axhline(1.0, color="#7f7f7f", linewidth=0.8)
 
     for ax in (ax_ms, ax_ratio):

@@ -212,7 +212,8 @@ def main(args) -> None:
 
     report = {"machine": info, "command": "python bench/run.py " + " ".join(sys.argv[1:]),
               "clock": args.clock,
-              "minigrad_step": minigrad_label(), "repeats": repeats, "skipped": missing}
+              "minigrad_step": minigrad_label(), "repeats": repeats, "skipped": missing,
+              "targets": {"goal": GOAL, "bound": BOUND}}
     if "check" in sections:
         report["losses"] = run_check(makers)
     if "step" in sections:
