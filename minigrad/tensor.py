@@ -88,6 +88,12 @@ def _values_of(items):
             x.array if isinstance(x, Tensor) else x for x in items]
 
 
+# In-place changes to any tensor so far. backward() checks a node's saved inputs for
+# changes only if this count moved since the node was recorded: in a training step
+# (forward, backward, then the optimizer's in-place step) it never has.
+_in_place_changes = [0]
+
+
 def _version_box(t: "Tensor") -> list:
     """The one-element list that counts ``t``'s in-place changes (shared by its views)."""
     if t._version_box is None:
@@ -117,7 +123,8 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = ("array", "_grad", "requires_grad", "_parents", "_backward", "_ctx", "_op",
-                 "_saved", "_saved_versions", "_retains_grad", "_version_box", "__weakref__")
+                 "_saved", "_saved_versions", "_recorded_at", "_retains_grad", "_version_box",
+                 "__weakref__")
     __array_priority__ = 1000  # ``ndarray + Tensor`` calls Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
@@ -166,7 +173,11 @@ class Tensor(TensorMethods):
             out._backward = backward
             out._ctx = ctx
             out._saved = saved            # None stands for the output (at version 0)
-            out._saved_versions = tuple([_version_of(t) for t in saved]) if saved else ()
+            if saved:
+                out._saved_versions = tuple([_version_of(t) for t in saved])
+                out._recorded_at = _in_place_changes[0]
+            else:
+                out._saved_versions = ()
         else:
             out.requires_grad = False
             out._parents = ()
@@ -419,8 +430,8 @@ class Tensor(TensorMethods):
                 continue
             if backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
-            if node._saved:
-                node._check_saved_versions()
+            if node._saved and node._recorded_at != _in_place_changes[0]:
+                node._check_saved_versions()          # something changed in place since
             parent_grads = backward(node_grad, node._parents, node._ctx)
             for parent, parent_grad in zip(node._parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
@@ -508,6 +519,7 @@ class Tensor(TensorMethods):
             self._version_box = [1]
         else:
             self._version_box[0] += 1
+        _in_place_changes[0] += 1
         return self
 
     def _inplace(self, ufunc, other, alpha=1) -> "Tensor":
