@@ -28,7 +28,7 @@ def ratios(report: dict, path: str) -> None:
     x = np.arange(len(batches))
     width = 0.8 / len(names)
 
-    fig, (ax_ms, ax_ratio) = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig, (ax_ms, ax_ratio) = plt.subplots(2, 1, figsize=(8, 8.4))   # stacked: readable on a page
     for i, name in enumerate(names):
         offset = (i - (len(names) - 1) / 2) * width
         ms = [step[b][name]["ms"] for b in batches]
@@ -63,11 +63,11 @@ def ratios(report: dict, path: str) -> None:
 
     info = report["machine"]
     fig.text(0.01, 0.01,
-             f"{_without_paths(report['command'])}  ·  {info['cpu']}, {info['cpus']} CPUs, one thread  ·  "
+             f"{_without_paths(report['command'])}  ·  {info['cpu']}, {info['cpus']} CPUs, one thread\n"
              f"numpy {info['numpy']}, torch {info['torch']}, autograd {info['autograd']}, "
              f"mygrad {info['mygrad']}  ·  median of {report['repeats']} interleaved samples",
              fontsize=7, color="#555555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
