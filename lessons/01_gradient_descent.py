@@ -12,8 +12,9 @@ large diverges.
 
 It follows article 000 §3, article 001 §3.1 and §3.3, article 003 §3 and article 004
 §3.1, which all state the update; the regimes and the closed form below are worked out
-here (the articles only say, e.g. article 003 §1, that too large an η "oscillates and
-does not converge", 震荡不收敛, and too small an η "trains too slowly").
+here (the articles only say, e.g. article 003 §1, that too large an η "may make training
+oscillate and not converge", 可能会导致模型在训练过程中震荡不收敛, and too small an η "may
+make training too slow").
 """
 
 import os
