@@ -266,7 +266,7 @@ if 512 in SCALING_BATCHES:
 # matters far less: from $B$ = 8 to 128, at a sixteenth of the steps, the validation
 # loss rises only a little — but the interval of that rise reaches past the margin, so
 # the printed verdict is "inconclusive", not "supported": some cost of the larger
-# batch may remain (Goyal et al. remove it with a warm-up, exercise 2). At $B$ = 512 the scaled η = 3.2 is too large for this network (far above the
+# batch may remain (Goyal et al. remove it with a warm-up, question 2 below). At $B$ = 512 the scaled η = 3.2 is too large for this network (far above the
 # largest η that trains in :lesson:`10`) and the rule breaks, as Goyal et al. found for
 # their largest batches: there η is bounded by the curvature, not by the noise.
 #
@@ -286,8 +286,8 @@ if 512 in SCALING_BATCHES:
 # * Multiplying $B$ and η by the same factor keeps the noise scale and the progress per
 #   epoch — the linear scaling rule — until η reaches the curvature's limit.
 #
-# Exercises
-# ---------
+# Questions to explore
+# --------------------
 #
 # 1. Repeat the scaling test with η = 0.05·√(B/8) (square-root scaling, sometimes
 #    recommended for Adam). Which batch sizes does it match?

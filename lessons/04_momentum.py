@@ -364,8 +364,8 @@ for name, values in losses.items():
 #   method with fixed μ (in PyTorch's form or Sutskever's: the same method) is stable
 #   only for $\eta\lambda < 2(1+\mu)/(1+2\mu)$, *below* plain GD's bound, but damps the overshoot of heavy-ball momentum at smaller η.
 #
-# Exercises
-# ---------
+# Questions to explore
+# --------------------
 #
 # 1. Find the largest η at which ``SGD(momentum=0.9)`` still converges on the bowl and
 #    compare it with $2(1+\mu)/\lambda$.

@@ -273,8 +273,8 @@ print(f"AdaGrad would need about (50 / (2·0.1))² = {(50 / 0.2) ** 2:,.0f} step
 #   (article 001 §6 Q5) is half true: they adjust it per coordinate, relative to η; η
 #   itself is still yours to choose, and it sets the step length.
 #
-# Exercises
-# ---------
+# Questions to explore
+# --------------------
 #
 # 1. Rerun the bowl traces with ``Adagrad(lr=0.4, initial_accumulator_value=10)``.
 #    Why is the first step smaller?

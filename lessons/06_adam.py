@@ -333,8 +333,8 @@ print(f"(1 − ηλ)^{T_WD} = {(1 - ETA_WD * LAMBDA) ** T_WD:.3f}")
 # * Adam's ``weight_decay`` is divided by $\sqrt{\hat v_t}$ like the gradient; AdamW's
 #   decays every weight by the same factor $1-\eta\lambda$ per step.
 #
-# Exercises
-# ---------
+# Questions to explore
+# --------------------
 #
 # 1. Set β₂ = 0.99 and recompute the largest uncorrected/corrected ratio. Which β₂
 #    makes the first uncorrected step exactly η?

@@ -733,7 +733,7 @@ for label in ranking:
 # * **Reduce on plateau** with ``patience=2`` sees the noisy validation loss stall
 #   early and cuts η again and again, down to $10^{-8}$: after the first cuts the model
 #   stops learning, and it ends behind step and exponential decay. A larger
-#   ``patience`` or a ``min_lr`` may do better (exercise 2).
+#   ``patience`` or a ``min_lr`` may do better (question 2 below).
 # * **The per-step exponential of article 004's code** ends *above* the fixed rate:
 #   its rate is gone after a few epochs while the flat directions are still far from
 #   θ*. Decaying too fast is worse than not decaying.
@@ -862,8 +862,8 @@ plt.show()
 #   needs a ceiling when the loss is noisy, and the loss *after* each update, not
 #   the one computed before it.
 #
-# Exercises
-# ---------
+# Questions to explore
+# --------------------
 #
 # 1. Step ``ExponentialLR(gamma=0.99)`` once per *epoch* instead of per mini-batch in
 #    the comparison. Where does it end up?

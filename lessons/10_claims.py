@@ -802,8 +802,8 @@ plt.show()
 # * Adam does not choose η: it has a wider window than SGD's, at lower η, whose edges
 #   move with the budget, and a decade off its best η costs accuracy.
 #
-# Exercises
-# ---------
+# Questions to explore
+# --------------------
 #
 # 1. Repeat claims 4–5 with batch size 200 (full-batch gradient descent). Does removing
 #    the mini-batch noise change the gap at matched training loss?
