@@ -35,6 +35,7 @@ changes and the operator overloads (``a + b`` calls :func:`minigrad.ops.add`).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import numbers
 import warnings
 
@@ -88,10 +89,13 @@ def _values_of(items):
             x.array if isinstance(x, Tensor) else x for x in items]
 
 
-# In-place changes to any tensor so far. backward() checks a node's saved inputs for
-# changes only if this count moved since the node was recorded: in a training step
-# (forward, backward, then the optimizer's in-place step) it never has.
-_in_place_changes = [0]
+# Every in-place change to any tensor takes the next number from this counter and writes
+# it down as the latest change. backward() checks a node's saved inputs only if the latest
+# change is no longer the one it was when the node was recorded: in a training step
+# (forward, backward, then the optimizer's in-place step) it still is. (A number is never
+# handed out twice, even to two threads at once, so a change is never missed.)
+_in_place_numbers = itertools.count(1)
+_latest_in_place_change = [0]
 
 
 def _version_box(t: "Tensor") -> list:
@@ -175,7 +179,7 @@ class Tensor(TensorMethods):
             out._saved = saved            # None stands for the output (at version 0)
             if saved:
                 out._saved_versions = tuple([_version_of(t) for t in saved])
-                out._recorded_at = _in_place_changes[0]
+                out._recorded_at = _latest_in_place_change[0]
             else:
                 out._saved_versions = ()
         else:
@@ -430,7 +434,7 @@ class Tensor(TensorMethods):
                 continue
             if backward is _RELEASED:
                 raise RuntimeError(_RELEASED_MESSAGE)
-            if node._saved and node._recorded_at != _in_place_changes[0]:
+            if node._saved and node._recorded_at != _latest_in_place_change[0]:
                 node._check_saved_versions()          # something changed in place since
             parent_grads = backward(node_grad, node._parents, node._ctx)
             for parent, parent_grad in zip(node._parents, parent_grads):
@@ -519,7 +523,7 @@ class Tensor(TensorMethods):
             self._version_box = [1]
         else:
             self._version_box[0] += 1
-        _in_place_changes[0] += 1
+        _latest_in_place_change[0] = next(_in_place_numbers)
         return self
 
     def _inplace(self, ufunc, other, alpha=1) -> "Tensor":

@@ -38,6 +38,28 @@ def test_backward_after_an_optimizer_step_raises_pytorchs_error():
         loss.backward()
 
 
+def test_an_in_place_change_in_another_thread_is_seen_by_backward():
+    """backward() skips its checks only when no in-place change happened since the graph
+    was built; changes made by other threads count too (even many of them at once)."""
+    import threading
+    p = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    others = [minigrad.tensor([0.0]) for _ in range(8)]
+    loss = (p * p).sum()
+
+    def change(t):
+        with minigrad.no_grad():
+            for _ in range(200):
+                t += 1
+    threads = [threading.Thread(target=change, args=(t,)) for t in others]
+    threads.append(threading.Thread(target=change, args=(p,)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
 def test_alias_plus_equals_changes_the_same_tensor():
     x = minigrad.tensor([1.0, 2.0])
     y = x

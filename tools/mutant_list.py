@@ -86,7 +86,7 @@ M("saved-version-off", T, "out._saved_versions = tuple([_version_of(t) for t in 
   "saved versions recorded one too high: every backward refuses")
 M("backward-overwrites-not-sums", T, "grads[parent] = grads[parent] + parent_grad",
   "grads[parent] = parent_grad", "a tensor used twice gets only one contribution")
-M("in-place-changes-not-counted", T, "        _in_place_changes[0] += 1\n", "",
+M("in-place-changes-not-counted", T, "        _latest_in_place_change[0] = next(_in_place_numbers)\n", "",
   "backward thinks nothing changed in place and skips every saved-input check")
 M("backward-skips-version-check", T, "            if now != version:", "            if now < version:",
   "backward misses tensors changed in place since the op")
