@@ -74,6 +74,9 @@ def test_the_tiny_op_and_memory_figures_are_the_recorded_run():
     assert RUN["memory"]["verdict"] == "no growth"
     assert f"{memory['peak_mb'][1]:.2f} MB" in PAGE
     assert f"{memory['in_use_mb'][1]:.2f} MB" in PAGE
+    scalar = RUN["scalar"]
+    assert f"{scalar['big_nodes_batch_1']:,} nodes" in PAGE
+    assert f"about {scalar['estimated_seconds_784_128_64_10_batch_16']:.0f} s" in PAGE
 
 
 def test_the_recorded_run_is_the_full_benchmark_on_one_thread():
