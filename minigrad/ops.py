@@ -430,8 +430,9 @@ def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
 
 
 def _linear_backward(g, parents, ctx):
-    (x, weight, *bias), (W, X2, usual_bias) = parents, ctx
-    bias = bias[0] if bias else None                         # linear(x, W): no bias
+    W, X2, usual_bias = ctx
+    x, weight = parents[0], parents[1]
+    bias = parents[2] if len(parents) == 3 else None         # linear(x, W): no bias
     rows = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])  # every row of the batch
     grad_bias = None
     if bias is not None and bias.requires_grad:
@@ -668,6 +669,7 @@ def reshape(input, *shape) -> Tensor:  # noqa: A002
 
 
 def _reshape_backward(g, parents, ctx):
+    """g in the input's shape (also the backward of squeeze and unsqueeze)."""
     (a,) = parents
     return (g.reshape(a.shape),)
 

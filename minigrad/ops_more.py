@@ -12,8 +12,8 @@ import builtins
 import numpy as np
 
 from minigrad import dtypes
-from minigrad.ops import (_floating, _pair, _plain_index, _reduced_dims, as_tensor,
-                          unbroadcast)
+from minigrad.ops import (_floating, _pair, _plain_index, _reduced_dims, _reshape_backward,
+                          as_tensor, unbroadcast)
 from minigrad.tensor import Tensor, _check_clamp_bounds, _dim
 
 
@@ -287,7 +287,7 @@ def unsqueeze(input, dim: int) -> Tensor:  # noqa: A002
     """Insert an axis of length 1 at ``dim``.   The gradient drops it again."""
     a = as_tensor(input)
     d = _dim(dim, a.ndim + 1)
-    return Tensor._make(np.expand_dims(a.array, d), (a,), _restore_shape_backward,
+    return Tensor._make(np.expand_dims(a.array, d), (a,), _reshape_backward,
                         "unsqueeze", view_of=a)
 
 
@@ -298,14 +298,8 @@ def squeeze(input, dim=None) -> Tensor:  # noqa: A002
         dims = tuple(i for i, n in enumerate(a.shape) if n == 1)
     else:
         dims = tuple(d for d in _reduced_dims(dim, None, a.ndim) or () if a.shape[d] == 1)
-    return Tensor._make(np.squeeze(a.array, dims), (a,), _restore_shape_backward,
+    return Tensor._make(np.squeeze(a.array, dims), (a,), _reshape_backward,
                         "squeeze", view_of=a)
-
-
-def _restore_shape_backward(g, parents, ctx):
-    """The backward of :func:`unsqueeze` and :func:`squeeze`: g in the input's shape."""
-    (a,) = parents
-    return (g.reshape(a.shape),)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002

@@ -154,10 +154,10 @@ class Tensor(TensorMethods):
         ``backward(g, parents, ctx)`` is a module-level function that returns one
         gradient per parent; ``ctx`` holds what it needs from the forward pass (a tuple
         of arrays, numbers, shapes, or one such value; the input Tensors are already its
-        parents), as ``ctx`` does in
-        PyTorch's ``autograd.Function``. Being a plain function, not a closure, keeps each
-        recorded op down to two objects Python's garbage collector tracks (the Tensor and
-        its parents tuple) instead of a function, its cells and their tuple too.
+        parents), as ``ctx`` does in PyTorch's ``autograd.Function``. Being a plain
+        function, not a closure, keeps each recorded op down to the objects Python's
+        garbage collector tracks that it needs — the Tensor, its parents tuple and, if it
+        saves inputs, their tuple — without a function, its cells and their tuple too.
 
         ``saved`` names the inputs whose values the backward reads (``None`` stands for
         the output itself): their versions are written down now and checked by
@@ -767,7 +767,7 @@ def _modified_message(node: Tensor, saved, version: int, expected: int) -> str:
             "the change, or change a copy (.clone())")
 
 
-def _released_backward(g, parents, ctx):  # pragma: no cover - replaced by the check in backward()
+def _released_backward(g, parents, ctx):  # pragma: no cover - backward() checks first
     raise RuntimeError("graph already released")
 
 

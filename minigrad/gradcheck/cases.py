@@ -100,6 +100,8 @@ OP_CASES = [
     _binary("add", ops.add, np.add),
     _binary("sub", ops.sub, np.subtract),
     _binary("mul", ops.mul, np.multiply),
+    OpCase("mul(x, 1.7)", lambda x: x * 1.7, lambda x: x * 1.7, [((3, 4),), ((),)]),
+    OpCase("rmul(-0.6, x)", lambda x: -0.6 * x, lambda x: -0.6 * x, [((3, 4),)]),
     _binary("div", ops.div, np.divide, domains=("any", "nonzero")),
     _binary("pow", ops.pow, np.power, domains=("positive", "any")),
     OpCase("pow(x, 3)", lambda x: x ** 3, lambda x: x ** 3, [((3, 4),), ((5,),)]),
